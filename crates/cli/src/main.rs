@@ -1,0 +1,72 @@
+//! `outpost`: the Outlook session, PST files and mailboxes from the command line.
+//!
+//! Exit codes: 0 success, 1 the operation failed, 2 usage error or bad input.
+
+mod output;
+
+use clap::{Parser, Subcommand};
+use output::{CliError, Output};
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "outpost",
+    version,
+    about = "Outpost: the Outlook session (profiles, stores, folders, items) without Outlook",
+    long_about = "Outpost reads and writes Outlook data (mailboxes, PST/OST files, .msg/.eml/.ics/.vcf) \
+                  on Linux, macOS and Windows.\n\nEvery command accepts --json, which prints one JSON \
+                  document on stdout; errors always go to stderr.\nExit codes: 0 ok, 1 the operation \
+                  failed, 2 usage error or bad input."
+)]
+struct Cli {
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let out = Output::new(cli.json);
+    match cli.command {}
+    #[allow(unreachable_code)]
+    {
+        let _ = out;
+        Ok(())
+    }
+}
+
+fn main() -> ExitCode {
+    init_tracing();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help/version to stdout with exit 0, usage errors to stderr with 2.
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            err.report(json);
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+fn init_tracing() {
+    // Logs go to stderr and stay quiet unless OUTPOST_LOG (or RUST_LOG) asks for them.
+    let filter = std::env::var("OUTPOST_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_else(|_| "warn".to_owned());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,96 @@
+//! How commands print: text for people, one JSON document with `--json`; errors on stderr.
+
+use serde::Serialize;
+use std::io::Write;
+
+/// Where a command's result goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    json: bool,
+}
+
+impl Output {
+    pub fn new(json: bool) -> Output {
+        Output { json }
+    }
+
+    pub fn is_json(self) -> bool {
+        self.json
+    }
+
+    /// Prints `value` as JSON, or calls `text` to print it for people.
+    pub fn emit<T: Serialize>(
+        self,
+        value: &T,
+        text: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), CliError> {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        let result = if self.json {
+            serde_json::to_writer_pretty(&mut lock, value)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writeln!(lock))
+        } else {
+            text(&mut lock)
+        };
+        match result {
+            Ok(()) => Ok(()),
+            // A closed pipe (`outpost ... | head`) is not a failure of the command.
+            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(err) => Err(CliError::failed(format!("cannot write output: {err}"))),
+        }
+    }
+}
+
+/// A command's failure: what to tell the user and which exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad input or usage: exit 2.
+    #[error("{0}")]
+    BadInput(String),
+    /// The operation failed: exit 1. Carries the MAPI code where there is one.
+    #[error("{message}")]
+    Failed { message: String, code: Option<mapi::ErrorCode> },
+}
+
+impl CliError {
+    pub fn bad_input(message: impl Into<String>) -> CliError {
+        CliError::BadInput(message.into())
+    }
+
+    pub fn failed(message: impl Into<String>) -> CliError {
+        CliError::Failed { message: message.into(), code: None }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::BadInput(_) => 2,
+            CliError::Failed { .. } => 1,
+        }
+    }
+
+    /// Prints the error to stderr; with `--json` as a JSON object so scripts can parse it.
+    pub fn report(&self, json: bool) {
+        let mut stderr = std::io::stderr().lock();
+        if json {
+            let code = match self {
+                CliError::Failed { code: Some(code), .. } => Some(code.name()),
+                _ => None,
+            };
+            let doc = serde_json::json!({
+                "error": self.to_string(),
+                "code": code,
+                "exit_code": self.exit_code(),
+            });
+            let _ = writeln!(stderr, "{doc}");
+        } else {
+            let _ = writeln!(stderr, "outpost: error: {self}");
+        }
+    }
+}
+
+impl From<mapi::MapiError> for CliError {
+    fn from(err: mapi::MapiError) -> CliError {
+        CliError::Failed { message: err.to_string(), code: Some(err.code) }
+    }
+}
