@@ -3,6 +3,7 @@
 //!
 //! This crate does no I/O and needs no runtime; every type is `Send + Sync`.
 
+pub mod entry_id;
 pub mod error;
 pub mod filetime;
 pub mod guid;
@@ -13,6 +14,7 @@ pub mod prop_type;
 pub mod restriction;
 pub mod value;
 
+pub use entry_id::{EntryId, EntryIdError, ProviderUid};
 pub use error::{ErrorCode, MapiError, MapiResult};
 pub use filetime::FileTime;
 pub use guid::Guid;
