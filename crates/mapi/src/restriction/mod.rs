@@ -4,6 +4,18 @@
 //! Stores that can push a filter into SQL translate these types; stores that cannot evaluate
 //! them row by row over an in-memory property bag.
 
+mod codec;
+mod error;
+pub mod property_value;
+mod wire;
+
+pub use codec::{
+    MAX_DEPTH, decode_restriction, decode_sort_order_set, encode_restriction,
+    encode_sort_order_set, read_restriction, read_sort_order_set,
+};
+pub use error::RestrictionError;
+pub use wire::CountWidth;
+
 use crate::{PropTag, PropType, TaggedValue};
 use serde::{Deserialize, Serialize};
 
