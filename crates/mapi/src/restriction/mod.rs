@@ -5,7 +5,9 @@
 //! them row by row over an in-memory property bag.
 
 mod codec;
+mod compare;
 mod error;
+mod eval;
 pub mod property_value;
 mod wire;
 
@@ -13,7 +15,9 @@ pub use codec::{
     MAX_DEPTH, decode_restriction, decode_sort_order_set, encode_restriction,
     encode_sort_order_set, read_restriction, read_sort_order_set,
 };
+pub use compare::{compare_text, compare_values, multi_elements, sort_rows};
 pub use error::RestrictionError;
+pub use eval::{PropertyBag, PropertySource, RowFilter, evaluate, filter_rows, lookup};
 pub use wire::CountWidth;
 
 use crate::{PropTag, PropType, TaggedValue};
