@@ -11,6 +11,7 @@ pub mod hex;
 pub mod named;
 pub mod prop_tag;
 pub mod prop_type;
+pub mod provider;
 pub mod restriction;
 pub mod value;
 
