@@ -22,8 +22,8 @@ mod table;
 
 pub use props::{find_value, missing, requested_value};
 pub use special::{
-    AdditionalRenEntryIdsEx, PersistId, SpecialFolder, ren_entry_ids_ex_decode,
-    ren_entry_ids_ex_encode,
+    AdditionalRenEntryIdsEx, PersistId, SpecialFolder, SpecialFolderLocation, locate,
+    ren_entry_ids_ex_decode, ren_entry_ids_ex_encode,
 };
 pub use table::{BookmarkOrigin, MemoryTable, Row, Table, project_column, seek_from};
 
