@@ -5,7 +5,7 @@
 //! The child is this same test binary started with `--child PATH` (the target has no libtest
 //! harness, so `main` decides which side to run).
 
-use mapi::provider::{MessageStore, PropertyObject, SpecialFolder};
+use mapi::provider::{MessageStore, SpecialFolder};
 use mapi::{PropTag, PropType, PropValue, TaggedValue};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
