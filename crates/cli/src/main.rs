@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 the operation failed, 2 usage error or bad input.
 
+mod mailbox_cmd;
 mod output;
 
 use clap::{Parser, Subcommand};
@@ -28,15 +29,16 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Create, inspect and check embedded mailbox files.
+    #[command(subcommand)]
+    Mailbox(mailbox_cmd::MailboxCommand),
+}
 
 fn run(cli: Cli) -> Result<(), CliError> {
     let out = Output::new(cli.json);
-    match cli.command {}
-    #[allow(unreachable_code)]
-    {
-        let _ = out;
-        Ok(())
+    match cli.command {
+        Command::Mailbox(command) => mailbox_cmd::run(command, out),
     }
 }
 

@@ -163,7 +163,9 @@ impl Mailbox {
                 display_name: display_name.unwrap_or_default(),
                 mailbox_guid: shared.ids.mailbox.to_string(),
                 schema_version: version,
-                read_only: shared.db.is_read_only(),
+                file_read_only: std::fs::metadata(shared.db.path())
+                    .map(|m| m.permissions().readonly())
+                    .unwrap_or(true),
                 folder_count,
                 message_count,
                 folders,
@@ -219,7 +221,8 @@ pub struct MailboxInfo {
     pub display_name: String,
     pub mailbox_guid: String,
     pub schema_version: i64,
-    pub read_only: bool,
+    /// The file itself is read-only (it opens read-only).
+    pub file_read_only: bool,
     pub folder_count: i64,
     pub message_count: i64,
     pub folders: Vec<FolderInfo>,
