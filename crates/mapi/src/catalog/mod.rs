@@ -29,7 +29,8 @@ pub struct PropertyInfo {
 }
 
 /// How a property is identified: a fixed tag, or a property set plus LID or string name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PropertyKind {
     /// A `PidTag*` property: its ID is fixed (below 0x8000) and the tag carries the type.
     Tagged { tag: PropTag },
@@ -39,7 +40,8 @@ pub enum PropertyKind {
 
 /// A named property's identity inside its set, in a form that can live in a static table
 /// (`NamedId` owns its string).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CatalogNamedId {
     /// MNID_ID: a `PidLid*` property.
     Lid(u32),
