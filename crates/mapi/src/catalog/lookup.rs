@@ -111,7 +111,7 @@ pub fn by_id(id: u16) -> Vec<&'static PropertyInfo> {
 
 /// Every `PidLid*` property with this LID, across property sets.
 pub fn by_lid(lid: u32) -> Vec<&'static PropertyInfo> {
-    PROPERTIES.iter().filter(|info| info.lid_value() == Some(lid)).collect()
+    PROPERTIES.iter().filter(|info| info.lid() == Some(lid)).collect()
 }
 
 /// A named property by set and LID or string name. String names match ignoring ASCII case,

@@ -103,7 +103,7 @@ fn named_rows_use_sets_the_catalog_lists_and_nonzero_lids() {
             assert_eq!(sets::by_guid(set.guid), Some(set), "{}", info.name);
             assert_eq!(sets::by_name(set.name), Some(set), "{}", info.name);
         }
-        if let Some(lid) = info.lid_value() {
+        if let Some(lid) = info.lid() {
             assert_ne!(lid, 0, "{} has LID 0", info.name);
         }
     }
@@ -137,7 +137,7 @@ fn appointment_start_whole_is_lid_0x820d_in_psetid_appointment() {
     let info = lids::PidLidAppointmentStartWhole;
     assert_eq!(info.property_set(), Some(sets::PSETID_Appointment));
     assert_eq!(sets::PSETID_Appointment.guid, guid("{00062002-0000-0000-C000-000000000046}"));
-    assert_eq!(info.lid_value(), Some(0x820D));
+    assert_eq!(info.lid(), Some(0x820D));
     assert_eq!(info.prop_type, PropType::Time);
     let named = NamedProperty::lid(guid("00062002-0000-0000-c000-000000000046"), 0x820D);
     assert_eq!(by_named(&named).map(|p| p.name), Some("PidLidAppointmentStartWhole"));
@@ -174,7 +174,7 @@ fn email1_address_is_lid_0x8083_in_psetid_address() {
     let info = by_name("PidLidEmail1EmailAddress").expect("PidLidEmail1EmailAddress");
     assert_eq!(info.property_set(), Some(sets::PSETID_Address));
     assert_eq!(sets::PSETID_Address.guid, guid("00062004-0000-0000-C000-000000000046"));
-    assert_eq!(info.lid_value(), Some(0x8083));
+    assert_eq!(info.lid(), Some(0x8083));
     assert_eq!(info.prop_type, PropType::String);
 }
 
