@@ -13,7 +13,11 @@ pub mod prop_tag;
 pub mod prop_type;
 pub mod value;
 
-pub use entry_id::{EntryId, EntryIdError, ProviderUid};
+pub use entry_id::{
+    AddressBookEntryId, ContactAddressEntryId, EntryId, EntryIdError, FolderEntryId, Gid,
+    GlobalCounter, MessageEntryId, OneOffEntryId, ProviderEntryId, ProviderUid, PstNodeId,
+    StoreObjectEntryId,
+};
 pub use error::{ErrorCode, MapiError, MapiResult};
 pub use filetime::FileTime;
 pub use guid::Guid;
