@@ -66,16 +66,22 @@ pub enum EntryIdError {
         "{kind} entry ID: {count} unexpected byte(s) after {field}, starting at offset {offset}"
     )]
     TrailingBytes { kind: &'static str, field: &'static str, offset: usize, count: usize },
-    #[error("{kind} entry ID: {field} at offset {offset} is {value}; {expected}")]
-    BadValue {
-        kind: &'static str,
-        field: &'static str,
-        offset: usize,
-        value: u64,
-        expected: &'static str,
-    },
     #[error("entry ID hex text: {0}")]
     Hex(#[from] HexError),
+}
+
+impl EntryIdError {
+    /// The byte offset the error points at, when it points at one.
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            EntryIdError::TooShort { .. } | EntryIdError::Hex(_) => None,
+            EntryIdError::Truncated { offset, .. }
+            | EntryIdError::Unterminated { offset, .. }
+            | EntryIdError::InvalidUtf16 { offset, .. }
+            | EntryIdError::NonZeroPadding { offset, .. }
+            | EntryIdError::TrailingBytes { offset, .. } => Some(*offset),
+        }
+    }
 }
 
 impl From<EntryIdError> for MapiError {
