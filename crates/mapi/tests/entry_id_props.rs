@@ -260,3 +260,63 @@ fn fewer_than_twenty_bytes_are_too_short_whatever_they_hold() {
         assert_eq!(EntryId::decode(&vec![0xAA; length]), Err(EntryIdError::TooShort { length }));
     }
 }
+
+// Real IDs: the recipient entry IDs inside corpus .msg files (read in place, never copied).
+
+fn corpus(name: &str) -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/msg/");
+    std::fs::read(format!("{path}{name}")).unwrap()
+}
+
+/// Every entry ID of provider `uid` stored contiguously in `file`: the shortest run of bytes
+/// from each occurrence of the UID that decodes (the decoders reject trailing bytes).
+fn ids_with_uid(file: &[u8], uid: ProviderUid) -> Vec<EntryId> {
+    let mut found = Vec::new();
+    for start in 4..file.len().saturating_sub(16) {
+        if file[start..start + 16] != uid.0 {
+            continue;
+        }
+        let begin = start - 4;
+        let longest = (file.len() - begin).min(1024);
+        if let Some(id) =
+            (24..=longest).find_map(|len| EntryId::decode(&file[begin..begin + len]).ok())
+        {
+            found.push(id);
+        }
+    }
+    found
+}
+
+#[test]
+fn one_off_recipient_ids_in_a_real_msg_decode_to_its_recipients() {
+    // hiraoka-test1.msg: To to@example.com, Cc cc@example.com (see its expected.json).
+    let ids = ids_with_uid(&corpus("hiraoka-test1.msg"), ProviderUid::ONE_OFF);
+    assert_eq!(ids.len(), 6);
+    let mut addresses = Vec::new();
+    for id in &ids {
+        let EntryId::OneOff(one_off) = id else { panic!("{id:?} is not a one-off") };
+        assert!(one_off.is_unicode());
+        assert_eq!(one_off.address_type, "SMTP");
+        assert_eq!(one_off.display_name, one_off.email_address);
+        addresses.push(one_off.email_address.clone());
+    }
+    addresses.sort();
+    addresses.dedup();
+    assert_eq!(addresses, ["cc@example.com", "to@example.com"]);
+    assert!(EntryId::same_object(&ids[0], &ids[1]));
+}
+
+#[test]
+fn address_book_ids_in_a_real_msg_carry_exchange_dns() {
+    let ids = ids_with_uid(&corpus("msgreader-HtmlSampleEmail.msg"), ProviderUid::ADDRESS_BOOK);
+    assert!(ids.len() >= 5, "found {}", ids.len());
+    for id in &ids {
+        let EntryId::AddressBook(address_book) = id else { panic!("{id:?} is not an AB ID") };
+        assert_eq!(address_book.version, 1);
+        assert_eq!(address_book.type_name(), Some("local mail user"));
+        assert!(address_book.x500_dn.to_ascii_lowercase().starts_with("/o=exchange/ou="));
+        assert!(address_book.x500_dn.to_ascii_lowercase().ends_with("/cn=chris.wilson"));
+    }
+    // The same user written in upper and in mixed case is one address book object.
+    assert!(ids.windows(2).all(|pair| EntryId::same_object(&pair[0], &pair[1])));
+}
