@@ -9,6 +9,7 @@ pub mod filetime;
 pub mod guid;
 pub mod hex;
 pub mod named;
+pub mod outlook;
 pub mod prop_tag;
 pub mod prop_type;
 pub mod value;
@@ -22,6 +23,10 @@ pub use error::{ErrorCode, MapiError, MapiResult};
 pub use filetime::FileTime;
 pub use guid::Guid;
 pub use named::{NamedId, NamedProperty};
+pub use outlook::{
+    DefaultFolder, OlDefaultFolders, OlExchangeConnectionMode, OlExchangeStoreType, OlItemType,
+    OlObjectClass, OlSpecialFolders, OlStoreType,
+};
 pub use prop_tag::PropTag;
 pub use prop_type::PropType;
 pub use value::{PropValue, TaggedValue};
