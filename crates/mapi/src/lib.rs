@@ -12,6 +12,7 @@ pub mod named;
 pub mod outlook;
 pub mod prop_tag;
 pub mod prop_type;
+pub mod rights;
 pub mod value;
 
 pub use entry_id::{
@@ -29,4 +30,5 @@ pub use outlook::{
 };
 pub use prop_tag::PropTag;
 pub use prop_type::PropType;
+pub use rights::{MemberRights, ReservedMember, Role};
 pub use value::{PropValue, TaggedValue};
