@@ -412,6 +412,14 @@ impl Gid {
     /// Size of a GID on the wire.
     pub const LEN: usize = 22;
 
+    /// A GID, or `None` when the counter does not fit in 48 bits.
+    pub const fn new(database_guid: Guid, global_counter: u64) -> Option<Gid> {
+        match GlobalCounter::new(global_counter) {
+            Some(global_counter) => Some(Gid { database_guid, global_counter }),
+            None => None,
+        }
+    }
+
     pub fn from_bytes(bytes: [u8; 22]) -> Gid {
         let mut guid = [0u8; 16];
         guid.copy_from_slice(&bytes[..16]);
@@ -1167,7 +1175,14 @@ pub enum EntryId {
 }
 
 impl EntryId {
-    /// Parses entry ID bytes. Never panics, and allocates at most what the input holds.
+    /// Parses entry ID bytes. Never panics; allocations are bounded by the input (no length
+    /// field is trusted beyond the bytes present; decoded text takes at most twice the bytes it
+    /// came from).
+    ///
+    /// Kinds are told apart by provider UID (store wrapper, one-off, address book, contact
+    /// address book). Exchange folder and message IDs carry the mailbox's own UID, so they are
+    /// recognised by size (46 / 70 bytes), object type and zero padding; anything else is a
+    /// [`ProviderEntryId`].
     pub fn decode(bytes: &[u8]) -> Result<EntryId, EntryIdError> {
         if bytes.len() < HEADER_LEN {
             return Err(EntryIdError::TooShort { length: bytes.len() });
