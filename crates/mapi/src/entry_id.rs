@@ -66,16 +66,22 @@ pub enum EntryIdError {
         "{kind} entry ID: {count} unexpected byte(s) after {field}, starting at offset {offset}"
     )]
     TrailingBytes { kind: &'static str, field: &'static str, offset: usize, count: usize },
-    #[error("{kind} entry ID: {field} at offset {offset} is {value}; {expected}")]
-    BadValue {
-        kind: &'static str,
-        field: &'static str,
-        offset: usize,
-        value: u64,
-        expected: &'static str,
-    },
     #[error("entry ID hex text: {0}")]
     Hex(#[from] HexError),
+}
+
+impl EntryIdError {
+    /// The byte offset the error points at, when it points at one.
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            EntryIdError::TooShort { .. } | EntryIdError::Hex(_) => None,
+            EntryIdError::Truncated { offset, .. }
+            | EntryIdError::Unterminated { offset, .. }
+            | EntryIdError::InvalidUtf16 { offset, .. }
+            | EntryIdError::NonZeroPadding { offset, .. }
+            | EntryIdError::TrailingBytes { offset, .. } => Some(*offset),
+        }
+    }
 }
 
 impl From<EntryIdError> for MapiError {
@@ -84,7 +90,6 @@ impl From<EntryIdError> for MapiError {
     }
 }
 
-#[allow(dead_code)] // used by the store, one-off and address book kinds (next commit)
 /// A cursor over entry ID bytes that reports failures with the field name and offset.
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -92,7 +97,6 @@ struct Reader<'a> {
     kind: &'static str,
 }
 
-#[allow(dead_code)] // used by the store, one-off and address book kinds (next commit)
 impl<'a> Reader<'a> {
     fn new(bytes: &'a [u8], pos: usize, kind: &'static str) -> Reader<'a> {
         Reader { bytes, pos, kind }
@@ -163,18 +167,14 @@ impl<'a> Reader<'a> {
         Ok(text)
     }
 
-    /// Zero bytes up to the next multiple of `align` (measured from the first flag byte).
-    fn padding(&mut self, align: usize) -> Result<(), EntryIdError> {
-        while !self.pos.is_multiple_of(align) && self.pos < self.bytes.len() {
-            let value = self.bytes[self.pos];
+    /// Zero bytes up to the next multiple of `align`, measured from the first flag byte.
+    fn padding(&mut self, align: usize, field: &'static str) -> Result<(), EntryIdError> {
+        while !self.pos.is_multiple_of(align) {
+            let offset = self.pos;
+            let value = self.u8(field)?;
             if value != 0 {
-                return Err(EntryIdError::NonZeroPadding {
-                    kind: self.kind,
-                    offset: self.pos,
-                    value,
-                });
+                return Err(EntryIdError::NonZeroPadding { kind: self.kind, offset, value });
             }
-            self.pos += 1;
         }
         Ok(())
     }
@@ -198,20 +198,17 @@ impl<'a> Reader<'a> {
     }
 }
 
-#[allow(dead_code)] // used by the store, one-off and address book kinds (next commit)
 /// Latin-1 bytes of a string read by [`Reader::string8`]; characters above U+00FF (which such
 /// a string cannot hold) become `?`.
 fn latin1(text: &str) -> impl Iterator<Item = u8> + '_ {
     text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
 }
 
-#[allow(dead_code)] // used by the store, one-off and address book kinds (next commit)
 fn push_string8(out: &mut Vec<u8>, text: &str) {
     out.extend(latin1(text));
     out.push(0);
 }
 
-#[allow(dead_code)] // used by the store, one-off and address book kinds (next commit)
 fn push_string16(out: &mut Vec<u8>, text: &str) {
     for unit in text.encode_utf16() {
         out.extend_from_slice(&unit.to_le_bytes());
@@ -414,6 +411,14 @@ pub struct Gid {
 impl Gid {
     /// Size of a GID on the wire.
     pub const LEN: usize = 22;
+
+    /// A GID, or `None` when the counter does not fit in 48 bits.
+    pub const fn new(database_guid: Guid, global_counter: u64) -> Option<Gid> {
+        match GlobalCounter::new(global_counter) {
+            Some(global_counter) => Some(Gid { database_guid, global_counter }),
+            None => None,
+        }
+    }
 
     pub fn from_bytes(bytes: [u8; 22]) -> Gid {
         let mut guid = [0u8; 16];
@@ -698,26 +703,505 @@ impl fmt::Debug for PstNodeId {
 }
 
 // ------------------------------------------------------------------------------------------------
+// Store object entry IDs (MS-OXCDATA 2.2.4.3)
+
+/// A Store Object EntryID (MS-OXCDATA 2.2.4.3): MAPI's wrapper (provider UID muidStoreWrap)
+/// around a store provider's own store entry ID, naming the provider DLL that can open it.
+///
+/// Layout: flags, muidStoreWrap, Version (1 byte), Flag (1 byte), the DLL name as a NUL-terminated
+/// 8-bit string padded with zeros so the provider data starts on a 4-byte boundary (for
+/// "emsmdb.dll" this is the 14-byte DLLFileName field of the spec), then the provider data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct StoreObjectEntryId {
+    #[serde(with = "serde_flags")]
+    pub flags: [u8; 4],
+    pub version: u8,
+    pub flag: u8,
+    /// The provider DLL as stored, e.g. `emsmdb.dll` (Exchange) or `mspst.dll` (PST).
+    pub dll_name: String,
+    pub provider: StoreProviderData,
+}
+
+/// What follows the DLL name in a wrapped store entry ID.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "format", rename_all = "snake_case")]
+pub enum StoreProviderData {
+    /// The Exchange layout that MS-OXCDATA 2.2.4.3 defines for `emsmdb.dll`.
+    Exchange(ExchangeStoreData),
+    /// Any other provider's store entry ID (PST among them), kept verbatim.
+    Other {
+        #[serde(with = "crate::hex::serde_bytes_hex")]
+        data: Vec<u8>,
+    },
+}
+
+/// The `emsmdb.dll` part of a store entry ID (MS-OXCDATA 2.2.4.3).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ExchangeStoreData {
+    #[serde(with = "serde_flags")]
+    pub wrapped_flags: [u8; 4],
+    /// [`ProviderUid::EXCHANGE_PRIVATE_STORE`] or [`ProviderUid::EXCHANGE_PUBLIC_STORE`].
+    pub wrapped_provider_uid: ProviderUid,
+    /// 0x0000000C for a mailbox, 0x00000006 for a public folder store.
+    pub wrapped_type: u32,
+    /// The server's short name (NetBIOS or first DNS label).
+    pub server_short_name: String,
+    /// The X500 DN of the mailbox; absent in public folder store IDs.
+    pub mailbox_dn: Option<String>,
+    /// Bytes after the mailbox DN. MS-OXCDATA defines none; newer Outlook versions append
+    /// extension blocks (server FQDN, SMTP address), which are kept verbatim. Only meaningful
+    /// when `mailbox_dn` is present.
+    #[serde(with = "crate::hex::serde_bytes_hex")]
+    pub extension: Vec<u8>,
+}
+
+impl ExchangeStoreData {
+    /// WrappedType of a mailbox store.
+    pub const TYPE_MAILBOX: u32 = 0x0000_000C;
+    /// WrappedType of a public folder store.
+    pub const TYPE_PUBLIC_FOLDERS: u32 = 0x0000_0006;
+
+    pub fn is_public_folders(&self) -> bool {
+        self.wrapped_provider_uid == ProviderUid::EXCHANGE_PUBLIC_STORE
+    }
+}
+
+impl StoreObjectEntryId {
+    /// The DLL name of the Exchange provider.
+    pub const EXCHANGE_DLL: &'static str = "emsmdb.dll";
+    /// The DLL name of the PST provider.
+    pub const PST_DLL: &'static str = "mspst.dll";
+
+    const KIND: &'static str = "store object";
+
+    /// A long-term store entry ID for an Exchange mailbox.
+    pub fn exchange_mailbox(server_short_name: &str, mailbox_dn: &str) -> StoreObjectEntryId {
+        StoreObjectEntryId {
+            flags: flags::LONG_TERM,
+            version: 0,
+            flag: 0,
+            dll_name: Self::EXCHANGE_DLL.to_owned(),
+            provider: StoreProviderData::Exchange(ExchangeStoreData {
+                wrapped_flags: flags::LONG_TERM,
+                wrapped_provider_uid: ProviderUid::EXCHANGE_PRIVATE_STORE,
+                wrapped_type: ExchangeStoreData::TYPE_MAILBOX,
+                server_short_name: server_short_name.to_owned(),
+                mailbox_dn: Some(mailbox_dn.to_owned()),
+                extension: Vec::new(),
+            }),
+        }
+    }
+
+    /// A long-term store entry ID wrapping another provider's store entry ID.
+    pub fn wrap(dll_name: &str, data: Vec<u8>) -> StoreObjectEntryId {
+        StoreObjectEntryId {
+            flags: flags::LONG_TERM,
+            version: 0,
+            flag: 0,
+            dll_name: dll_name.to_owned(),
+            provider: StoreProviderData::Other { data },
+        }
+    }
+
+    fn decode_after_header(bytes: &[u8]) -> Result<StoreObjectEntryId, EntryIdError> {
+        let mut reader = Reader::new(bytes, HEADER_LEN, Self::KIND);
+        let version = reader.u8("Version")?;
+        let flag = reader.u8("Flag")?;
+        let dll_name = reader.string8("DLLFileName")?;
+        reader.padding(4, "DLLFileName padding")?;
+        let provider = if dll_name.eq_ignore_ascii_case(Self::EXCHANGE_DLL) {
+            let wrapped_flags = reader.array("WrappedFlags")?;
+            let wrapped_provider_uid = ProviderUid(reader.array("WrappedProvider UID")?);
+            let wrapped_type = reader.u32("WrappedType")?;
+            let server_short_name = reader.string8("ServerShortname")?;
+            let mailbox_dn = match reader.remaining() {
+                0 => None,
+                _ => Some(reader.string8("MailboxDN")?),
+            };
+            StoreProviderData::Exchange(ExchangeStoreData {
+                wrapped_flags,
+                wrapped_provider_uid,
+                wrapped_type,
+                server_short_name,
+                mailbox_dn,
+                extension: reader.rest().to_vec(),
+            })
+        } else {
+            StoreProviderData::Other { data: reader.rest().to_vec() }
+        };
+        Ok(StoreObjectEntryId { flags: header_flags(bytes), version, flag, dll_name, provider })
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64);
+        out.extend_from_slice(&self.flags);
+        out.extend_from_slice(&ProviderUid::STORE_WRAP.0);
+        out.push(self.version);
+        out.push(self.flag);
+        push_string8(&mut out, &self.dll_name);
+        while !out.len().is_multiple_of(4) {
+            out.push(0);
+        }
+        match &self.provider {
+            StoreProviderData::Exchange(exchange) => {
+                out.extend_from_slice(&exchange.wrapped_flags);
+                out.extend_from_slice(&exchange.wrapped_provider_uid.0);
+                out.extend_from_slice(&exchange.wrapped_type.to_le_bytes());
+                push_string8(&mut out, &exchange.server_short_name);
+                if let Some(dn) = &exchange.mailbox_dn {
+                    push_string8(&mut out, dn);
+                    out.extend_from_slice(&exchange.extension);
+                }
+            }
+            StoreProviderData::Other { data } => out.extend_from_slice(data),
+        }
+        out
+    }
+
+    /// The path of the PST file, for `mspst.dll` store IDs whose data parses as: wrapped flags
+    /// (4), PST provider UID (16), 4 bytes, then the NUL-terminated path, UTF-16LE or 8-bit.
+    /// That layout is observed, not specified **(unconfirmed)**, so this is a best effort.
+    pub fn pst_path(&self) -> Option<String> {
+        let StoreProviderData::Other { data } = &self.provider else {
+            return None;
+        };
+        if !self.dll_name.to_ascii_lowercase().starts_with("mspst") {
+            return None;
+        }
+        let path = data.get(24..)?;
+        let mut reader = Reader::new(path, 0, Self::KIND);
+        // A UTF-16 path of a Windows file has a zero high byte in its first character.
+        let text = if path.len() >= 4 && path[0] != 0 && path[1] == 0 {
+            reader.string16("PST path").ok()?
+        } else {
+            reader.string8("PST path").ok()?
+        };
+        let printable = !text.is_empty() && text.chars().all(|c| !c.is_control());
+        printable.then_some(text)
+    }
+
+    /// The wrapped provider UID (the first 16 bytes after the wrapped flags), when present.
+    pub fn wrapped_provider_uid(&self) -> Option<ProviderUid> {
+        match &self.provider {
+            StoreProviderData::Exchange(exchange) => Some(exchange.wrapped_provider_uid),
+            StoreProviderData::Other { data } => data.get(4..20)?.try_into().ok().map(ProviderUid),
+        }
+    }
+
+    /// Identity of the store for [`EntryId::same_object`]: the DLL and, for Exchange, the
+    /// mailbox DN (or the public store), for PST the path, compared without regard to case.
+    fn identity(&self) -> (String, Option<ProviderUid>, String) {
+        let dll = self.dll_name.to_ascii_lowercase();
+        match &self.provider {
+            StoreProviderData::Exchange(exchange) => {
+                let who = match &exchange.mailbox_dn {
+                    Some(dn) => dn.to_lowercase(),
+                    None => exchange.server_short_name.to_lowercase(),
+                };
+                (dll, Some(exchange.wrapped_provider_uid), who)
+            }
+            StoreProviderData::Other { data } => match self.pst_path() {
+                Some(path) => (dll, self.wrapped_provider_uid(), path.to_lowercase()),
+                None => (dll, None, hex::encode(data)),
+            },
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Recipients: one-off, address book, contact address (MS-OXCDATA 2.2.5)
+
+/// A One-Off EntryID (MS-OXCDATA 2.2.5.1): a recipient that is in no address book, carried whole
+/// in the ID. Strings are UTF-16LE when [`OneOffEntryId::UNICODE`] is set, else 8-bit (read as
+/// Latin-1, since the ID does not say which code page).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OneOffEntryId {
+    #[serde(with = "serde_flags")]
+    pub flags: [u8; 4],
+    /// Must be 0.
+    pub version: u16,
+    /// The one-off flags word (little-endian); see the associated constants.
+    pub one_off_flags: u16,
+    pub display_name: String,
+    pub address_type: String,
+    pub email_address: String,
+}
+
+impl OneOffEntryId {
+    /// MAPI_ONE_OFF_UNICODE: the strings are UTF-16LE.
+    pub const UNICODE: u16 = 0x8000;
+    /// MAPI_ONE_OFF_NO_RICH_INFO: do not send TNEF to this recipient.
+    pub const NO_RICH_INFO: u16 = 0x0001;
+    /// Set by Outlook on SMTP one-offs; its meaning is not documented **(unconfirmed)**.
+    pub const OUTLOOK_0X1000: u16 = 0x1000;
+
+    const KIND: &'static str = "one-off";
+
+    /// A long-term Unicode one-off ID, as Outlook writes them for SMTP recipients (no rich info).
+    pub fn new(display_name: &str, address_type: &str, email_address: &str) -> OneOffEntryId {
+        OneOffEntryId {
+            flags: flags::LONG_TERM,
+            version: 0,
+            one_off_flags: Self::UNICODE | Self::NO_RICH_INFO,
+            display_name: display_name.to_owned(),
+            address_type: address_type.to_owned(),
+            email_address: email_address.to_owned(),
+        }
+    }
+
+    pub fn is_unicode(&self) -> bool {
+        self.one_off_flags & Self::UNICODE != 0
+    }
+
+    pub fn no_rich_info(&self) -> bool {
+        self.one_off_flags & Self::NO_RICH_INFO != 0
+    }
+
+    fn decode_after_header(bytes: &[u8]) -> Result<OneOffEntryId, EntryIdError> {
+        let mut reader = Reader::new(bytes, HEADER_LEN, Self::KIND);
+        let version = reader.u16("Version")?;
+        let one_off_flags = reader.u16("flags word")?;
+        let unicode = one_off_flags & Self::UNICODE != 0;
+        let mut string = |field| {
+            if unicode { reader.string16(field) } else { reader.string8(field) }
+        };
+        let display_name = string("DisplayName")?;
+        let address_type = string("AddressType")?;
+        let email_address = string("EmailAddress")?;
+        reader.finish("EmailAddress")?;
+        Ok(OneOffEntryId {
+            flags: header_flags(bytes),
+            version,
+            one_off_flags,
+            display_name,
+            address_type,
+            email_address,
+        })
+    }
+
+    /// The bytes. An 8-bit one-off cannot hold characters above U+00FF; they become `?`.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER_LEN + 4 + 2 * self.text_len());
+        out.extend_from_slice(&self.flags);
+        out.extend_from_slice(&ProviderUid::ONE_OFF.0);
+        out.extend_from_slice(&self.version.to_le_bytes());
+        out.extend_from_slice(&self.one_off_flags.to_le_bytes());
+        for text in [&self.display_name, &self.address_type, &self.email_address] {
+            if self.is_unicode() {
+                push_string16(&mut out, text);
+            } else {
+                push_string8(&mut out, text);
+            }
+        }
+        out
+    }
+
+    fn text_len(&self) -> usize {
+        self.display_name.len() + self.address_type.len() + self.email_address.len() + 3
+    }
+}
+
+/// An Address Book EntryID (MS-OXCDATA 2.2.5.2; the NSPI PermanentEntryID): a directory object
+/// named by its X500 DN.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AddressBookEntryId {
+    #[serde(with = "serde_flags")]
+    pub flags: [u8; 4],
+    /// Must be 1.
+    pub version: u32,
+    /// The object's display type (`PidTagDisplayType` values); see [`AddressBookEntryId::type_name`].
+    pub object_type: u32,
+    pub x500_dn: String,
+}
+
+impl AddressBookEntryId {
+    const KIND: &'static str = "address book";
+
+    /// Local mail user (DT_MAILUSER).
+    pub const TYPE_MAIL_USER: u32 = 0x0000_0000;
+    /// Distribution list (DT_DISTLIST).
+    pub const TYPE_DISTRIBUTION_LIST: u32 = 0x0000_0001;
+
+    /// A long-term ID for a mail user.
+    pub fn mail_user(x500_dn: &str) -> AddressBookEntryId {
+        AddressBookEntryId {
+            flags: flags::LONG_TERM,
+            version: 1,
+            object_type: Self::TYPE_MAIL_USER,
+            x500_dn: x500_dn.to_owned(),
+        }
+    }
+
+    /// The spec's name for `object_type` (MS-OXCDATA 2.2.5.2).
+    pub fn type_name(&self) -> Option<&'static str> {
+        Some(match self.object_type {
+            0x0000 => "local mail user",
+            0x0001 => "distribution list",
+            0x0002 => "bulletin board or public folder",
+            0x0003 => "automated mailbox",
+            0x0004 => "organizational mailbox",
+            0x0005 => "private distribution list",
+            0x0006 => "remote mail user",
+            0x0100 => "container",
+            0x0101 => "template",
+            0x0102 => "one-off user",
+            0x0200 => "search",
+            _ => return None,
+        })
+    }
+
+    fn decode_after_header(bytes: &[u8]) -> Result<AddressBookEntryId, EntryIdError> {
+        let mut reader = Reader::new(bytes, HEADER_LEN, Self::KIND);
+        let version = reader.u32("Version")?;
+        let object_type = reader.u32("Type")?;
+        let x500_dn = reader.string8("X500DN")?;
+        reader.finish("X500DN")?;
+        Ok(AddressBookEntryId { flags: header_flags(bytes), version, object_type, x500_dn })
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER_LEN + 9 + self.x500_dn.len());
+        out.extend_from_slice(&self.flags);
+        out.extend_from_slice(&ProviderUid::ADDRESS_BOOK.0);
+        out.extend_from_slice(&self.version.to_le_bytes());
+        out.extend_from_slice(&self.object_type.to_le_bytes());
+        push_string8(&mut out, &self.x500_dn);
+        out
+    }
+}
+
+/// A Contact Address EntryID (MS-OXCDATA 2.2.5.3): one electronic address of a contact, or a
+/// personal distribution list, in the Contacts address book. It embeds the contact's own
+/// (message) entry ID.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ContactAddressEntryId {
+    #[serde(with = "serde_flags")]
+    pub flags: [u8; 4],
+    /// Must be 3.
+    pub version: u32,
+    /// [`ContactAddressEntryId::TYPE_CONTACT`] or [`ContactAddressEntryId::TYPE_DISTRIBUTION_LIST`].
+    pub object_type: u32,
+    /// Which address of the contact: 0..=2 Email1..Email3, 3 business fax, 4 home fax, 5 primary
+    /// fax (the `PidLidAddressBookProviderEmailList` numbering, MS-OXOCNTC 2.2.1.2.11).
+    pub index: u32,
+    /// The contact's or distribution list's entry ID.
+    #[serde(with = "crate::hex::serde_bytes_hex")]
+    pub entry_id: Vec<u8>,
+}
+
+impl ContactAddressEntryId {
+    const KIND: &'static str = "contact address";
+
+    /// A contact (CONTAB_USER).
+    pub const TYPE_CONTACT: u32 = 0x0000_0004;
+    /// A personal distribution list (CONTAB_DISTLIST).
+    pub const TYPE_DISTRIBUTION_LIST: u32 = 0x0000_0005;
+
+    /// A long-term ID for address `index` of the contact with entry ID `contact`.
+    pub fn contact(index: u32, contact: &EntryId) -> ContactAddressEntryId {
+        ContactAddressEntryId {
+            flags: flags::LONG_TERM,
+            version: 3,
+            object_type: Self::TYPE_CONTACT,
+            index,
+            entry_id: contact.encode(),
+        }
+    }
+
+    /// The embedded entry ID, parsed.
+    pub fn inner(&self) -> Result<EntryId, EntryIdError> {
+        EntryId::decode(&self.entry_id)
+    }
+
+    fn decode_after_header(bytes: &[u8]) -> Result<ContactAddressEntryId, EntryIdError> {
+        let mut reader = Reader::new(bytes, HEADER_LEN, Self::KIND);
+        let version = reader.u32("Version")?;
+        let object_type = reader.u32("Type")?;
+        let index = reader.u32("Index")?;
+        let count = reader.u32("EntryIdCount")?;
+        let count = usize::try_from(count).unwrap_or(usize::MAX);
+        let entry_id = reader.take(count, "EntryIdBytes")?.to_vec();
+        reader.finish("EntryIdBytes")?;
+        Ok(ContactAddressEntryId {
+            flags: header_flags(bytes),
+            version,
+            object_type,
+            index,
+            entry_id,
+        })
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER_LEN + 16 + self.entry_id.len());
+        out.extend_from_slice(&self.flags);
+        out.extend_from_slice(&ProviderUid::CONTACT_ADDRESS_BOOK.0);
+        out.extend_from_slice(&self.version.to_le_bytes());
+        out.extend_from_slice(&self.object_type.to_le_bytes());
+        out.extend_from_slice(&self.index.to_le_bytes());
+        // An entry ID is a property value, far below 4 GiB.
+        let count = u32::try_from(self.entry_id.len()).unwrap_or(u32::MAX);
+        out.extend_from_slice(&count.to_le_bytes());
+        out.extend_from_slice(&self.entry_id);
+        out
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
 // The parsed entry ID
 
-/// A parsed entry ID. The JSON view (`kind` plus the kind's fields, flags and UIDs as hex) is
-/// what `outpost entryid decode --json` prints.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A parsed entry ID.
+///
+/// Serialized (the JSON view `outpost entryid decode --json` prints) as an object with `kind`,
+/// `flags` and `provider_uid` (hex), `long_term`, and the kind's own fields; a PST store ID also
+/// gets `pst_path`, an address book ID `type_name`. Deserializing reads the same object (the
+/// derived fields are ignored).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EntryId {
     /// Exchange folder (MS-OXCDATA 2.2.4.1).
     Folder(FolderEntryId),
     /// Exchange message (MS-OXCDATA 2.2.4.2).
     Message(MessageEntryId),
+    /// A wrapped store (MS-OXCDATA 2.2.4.3).
+    StoreObject(StoreObjectEntryId),
+    /// A one-off recipient (MS-OXCDATA 2.2.5.1).
+    OneOff(OneOffEntryId),
+    /// An Exchange address book object (MS-OXCDATA 2.2.5.2).
+    AddressBook(AddressBookEntryId),
+    /// A contact's address or a personal distribution list (MS-OXCDATA 2.2.5.3).
+    ContactAddress(ContactAddressEntryId),
     /// Any other provider, kept verbatim (PST objects among them).
     Provider(ProviderEntryId),
 }
 
 impl EntryId {
-    /// Parses entry ID bytes. Never panics, and allocates at most what the input holds.
+    /// Parses entry ID bytes. Never panics; allocations are bounded by the input (no length
+    /// field is trusted beyond the bytes present; decoded text takes at most twice the bytes it
+    /// came from).
+    ///
+    /// Kinds are told apart by provider UID (store wrapper, one-off, address book, contact
+    /// address book). Exchange folder and message IDs carry the mailbox's own UID, so they are
+    /// recognised by size (46 / 70 bytes), object type and zero padding; anything else is a
+    /// [`ProviderEntryId`].
     pub fn decode(bytes: &[u8]) -> Result<EntryId, EntryIdError> {
         if bytes.len() < HEADER_LEN {
             return Err(EntryIdError::TooShort { length: bytes.len() });
+        }
+        match header_uid(bytes) {
+            ProviderUid::STORE_WRAP => {
+                return StoreObjectEntryId::decode_after_header(bytes).map(EntryId::StoreObject);
+            }
+            ProviderUid::ONE_OFF => {
+                return OneOffEntryId::decode_after_header(bytes).map(EntryId::OneOff);
+            }
+            ProviderUid::ADDRESS_BOOK => {
+                return AddressBookEntryId::decode_after_header(bytes).map(EntryId::AddressBook);
+            }
+            ProviderUid::CONTACT_ADDRESS_BOOK => {
+                return ContactAddressEntryId::decode_after_header(bytes)
+                    .map(EntryId::ContactAddress);
+            }
+            _ => {}
         }
         if let Some(folder) = FolderEntryId::recognise(bytes) {
             return Ok(EntryId::Folder(folder));
@@ -737,6 +1221,10 @@ impl EntryId {
         match self {
             EntryId::Folder(id) => id.encode(),
             EntryId::Message(id) => id.encode(),
+            EntryId::StoreObject(id) => id.encode(),
+            EntryId::OneOff(id) => id.encode(),
+            EntryId::AddressBook(id) => id.encode(),
+            EntryId::ContactAddress(id) => id.encode(),
             EntryId::Provider(id) => id.encode(),
         }
     }
@@ -764,6 +1252,10 @@ impl EntryId {
         match self {
             EntryId::Folder(id) => id.flags,
             EntryId::Message(id) => id.flags,
+            EntryId::StoreObject(id) => id.flags,
+            EntryId::OneOff(id) => id.flags,
+            EntryId::AddressBook(id) => id.flags,
+            EntryId::ContactAddress(id) => id.flags,
             EntryId::Provider(id) => id.flags,
         }
     }
@@ -772,6 +1264,10 @@ impl EntryId {
         match self {
             EntryId::Folder(id) => id.provider_uid,
             EntryId::Message(id) => id.provider_uid,
+            EntryId::StoreObject(_) => ProviderUid::STORE_WRAP,
+            EntryId::OneOff(_) => ProviderUid::ONE_OFF,
+            EntryId::AddressBook(_) => ProviderUid::ADDRESS_BOOK,
+            EntryId::ContactAddress(_) => ProviderUid::CONTACT_ADDRESS_BOOK,
             EntryId::Provider(id) => id.provider_uid,
         }
     }
@@ -786,6 +1282,10 @@ impl EntryId {
         match &mut self {
             EntryId::Folder(id) => id.flags = new_flags,
             EntryId::Message(id) => id.flags = new_flags,
+            EntryId::StoreObject(id) => id.flags = new_flags,
+            EntryId::OneOff(id) => id.flags = new_flags,
+            EntryId::AddressBook(id) => id.flags = new_flags,
+            EntryId::ContactAddress(id) => id.flags = new_flags,
             EntryId::Provider(id) => id.flags = new_flags,
         }
         self
@@ -793,14 +1293,113 @@ impl EntryId {
 
     /// Whether two IDs name the same object (session-model §6.6, `CompareEntryIDs`): compared by
     /// meaning, not bytes. Flag bytes are ignored (a short-term and a long-term ID of one object
-    /// are the same object); different providers are never the same object.
+    /// are the same object) and different providers are never the same object. Stores compare by
+    /// DLL and mailbox DN or PST path; recipients by address type and address (or X500 DN),
+    /// without regard to case; a contact address by index and the contact's own ID.
     pub fn same_object(a: &EntryId, b: &EntryId) -> bool {
+        EntryId::same_object_within(a, b, 0)
+    }
+
+    /// `same_object`, with contact IDs nested in contact IDs followed only a few levels deep so
+    /// crafted input cannot exhaust the stack.
+    fn same_object_within(a: &EntryId, b: &EntryId, depth: usize) -> bool {
         if a.provider_uid() != b.provider_uid() {
             return false;
         }
-        let a = a.clone().with_flags(flags::LONG_TERM);
-        let b = b.clone().with_flags(flags::LONG_TERM);
-        a == b
+        match (a, b) {
+            (EntryId::StoreObject(a), EntryId::StoreObject(b)) => a.identity() == b.identity(),
+            (EntryId::OneOff(a), EntryId::OneOff(b)) => {
+                a.address_type.to_lowercase() == b.address_type.to_lowercase()
+                    && a.email_address.to_lowercase() == b.email_address.to_lowercase()
+            }
+            (EntryId::AddressBook(a), EntryId::AddressBook(b)) => {
+                a.x500_dn.eq_ignore_ascii_case(&b.x500_dn)
+            }
+            (EntryId::ContactAddress(a), EntryId::ContactAddress(b)) => {
+                a.object_type == b.object_type
+                    && a.index == b.index
+                    && match (a.inner(), b.inner()) {
+                        (Ok(x), Ok(y)) if depth < 4 => {
+                            EntryId::same_object_within(&x, &y, depth + 1)
+                        }
+                        _ => a.entry_id == b.entry_id,
+                    }
+            }
+            _ => a.clone().with_flags(flags::LONG_TERM) == b.clone().with_flags(flags::LONG_TERM),
+        }
+    }
+}
+
+/// The kind's fields, written after the common ones.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum KindFields<'a> {
+    Folder(&'a FolderEntryId),
+    Message(&'a MessageEntryId),
+    StoreObject(&'a StoreObjectEntryId),
+    OneOff(&'a OneOffEntryId),
+    AddressBook(&'a AddressBookEntryId),
+    ContactAddress(&'a ContactAddressEntryId),
+    Provider(&'a ProviderEntryId),
+}
+
+#[derive(Serialize)]
+struct EntryIdView<'a> {
+    kind: &'static str,
+    long_term: bool,
+    /// Only for kinds whose own fields do not carry it (their provider UID is fixed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider_uid: Option<ProviderUid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pst_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    type_name: Option<&'static str>,
+    #[serde(flatten)]
+    fields: KindFields<'a>,
+}
+
+impl EntryId {
+    /// The `kind` name used in the JSON view.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            EntryId::Folder(_) => "folder",
+            EntryId::Message(_) => "message",
+            EntryId::StoreObject(_) => "store_object",
+            EntryId::OneOff(_) => "one_off",
+            EntryId::AddressBook(_) => "address_book",
+            EntryId::ContactAddress(_) => "contact_address",
+            EntryId::Provider(_) => "provider",
+        }
+    }
+}
+
+impl Serialize for EntryId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let fixed_uid = Some(self.provider_uid());
+        let (provider_uid, fields) = match self {
+            EntryId::Folder(id) => (None, KindFields::Folder(id)),
+            EntryId::Message(id) => (None, KindFields::Message(id)),
+            EntryId::StoreObject(id) => (fixed_uid, KindFields::StoreObject(id)),
+            EntryId::OneOff(id) => (fixed_uid, KindFields::OneOff(id)),
+            EntryId::AddressBook(id) => (fixed_uid, KindFields::AddressBook(id)),
+            EntryId::ContactAddress(id) => (fixed_uid, KindFields::ContactAddress(id)),
+            EntryId::Provider(id) => (None, KindFields::Provider(id)),
+        };
+        EntryIdView {
+            kind: self.kind_name(),
+            long_term: self.is_long_term(),
+            provider_uid,
+            pst_path: match self {
+                EntryId::StoreObject(id) => id.pst_path(),
+                _ => None,
+            },
+            type_name: match self {
+                EntryId::AddressBook(id) => id.type_name(),
+                _ => None,
+            },
+            fields,
+        }
+        .serialize(s)
     }
 }
 
@@ -945,5 +1544,336 @@ mod tests {
         assert_ne!(long.encode(), short.encode());
         assert!(EntryId::same_object(&long, &short));
         assert!(!EntryId::same_object(&long, &other));
+    }
+
+    fn header(uid: ProviderUid) -> Vec<u8> {
+        let mut bytes = vec![0, 0, 0, 0];
+        bytes.extend_from_slice(&uid.0);
+        bytes
+    }
+
+    fn utf16z(text: &str) -> Vec<u8> {
+        let mut out: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        out.extend_from_slice(&[0, 0]);
+        out
+    }
+
+    const DAN_DN: &str =
+        "/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=dan";
+
+    /// Exchange mailbox store entry ID laid out from MS-OXCDATA 2.2.4.3.
+    fn exchange_store_bytes() -> Vec<u8> {
+        let mut bytes = header(ProviderUid::STORE_WRAP);
+        bytes.extend_from_slice(&[0x00, 0x00]); // Version, Flag
+        bytes.extend_from_slice(b"emsmdb.dll\0\0\0\0"); // DLLFileName, 14 bytes
+        bytes.extend_from_slice(&[0, 0, 0, 0]); // WrappedFlags
+        bytes.extend_from_slice(&ProviderUid::EXCHANGE_PRIVATE_STORE.0);
+        bytes.extend_from_slice(&[0x0C, 0, 0, 0]); // WrappedType: mailbox
+        bytes.extend_from_slice(b"EXSRV01\0");
+        bytes.extend_from_slice(DAN_DN.as_bytes());
+        bytes.push(0);
+        bytes
+    }
+
+    #[test]
+    fn exchange_store_entry_id_reads_server_and_mailbox() {
+        let bytes = exchange_store_bytes();
+        let EntryId::StoreObject(store) = EntryId::decode(&bytes).unwrap() else {
+            panic!("not read as a store entry ID");
+        };
+        assert_eq!(store.dll_name, "emsmdb.dll");
+        let StoreProviderData::Exchange(exchange) = &store.provider else {
+            panic!("emsmdb.dll data is the Exchange layout");
+        };
+        assert_eq!(exchange.wrapped_provider_uid, ProviderUid::EXCHANGE_PRIVATE_STORE);
+        assert_eq!(exchange.wrapped_type, ExchangeStoreData::TYPE_MAILBOX);
+        assert_eq!(exchange.server_short_name, "EXSRV01");
+        assert_eq!(exchange.mailbox_dn.as_deref(), Some(DAN_DN));
+        assert!(exchange.extension.is_empty());
+        assert_eq!(store.encode(), bytes);
+        assert_eq!(StoreObjectEntryId::exchange_mailbox("EXSRV01", DAN_DN), store);
+    }
+
+    #[test]
+    fn exchange_store_extension_bytes_are_kept() {
+        let mut bytes = exchange_store_bytes();
+        bytes.extend_from_slice(&[0xE9, 0x46, 0x32, 0xF4, 0x01, 0x02]);
+        let id = EntryId::decode(&bytes).unwrap();
+        let EntryId::StoreObject(StoreObjectEntryId {
+            provider: StoreProviderData::Exchange(exchange),
+            ..
+        }) = &id
+        else {
+            panic!("not an Exchange store entry ID");
+        };
+        assert_eq!(exchange.extension, [0xE9, 0x46, 0x32, 0xF4, 0x01, 0x02]);
+        assert_eq!(id.encode(), bytes);
+    }
+
+    #[test]
+    fn truncated_exchange_store_entry_id_names_field_and_offset() {
+        let bytes = &exchange_store_bytes()[..45];
+        let error = EntryId::decode(bytes).unwrap_err();
+        assert_eq!(
+            error,
+            EntryIdError::Truncated {
+                kind: "store object",
+                field: "WrappedProvider UID",
+                offset: 40,
+                needed: 16,
+                available: 5,
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            "store object entry ID: WrappedProvider UID at offset 40 needs 16 bytes, \
+             but only 5 remain"
+        );
+    }
+
+    #[test]
+    fn nonzero_dll_name_padding_is_rejected_with_its_offset() {
+        let mut bytes = exchange_store_bytes();
+        bytes[34] = 0x41;
+        let error = EntryId::decode(&bytes).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "store object entry ID: padding byte at offset 34 must be zero, found 0x41"
+        );
+    }
+
+    fn pst_store_bytes(path: &[u8]) -> Vec<u8> {
+        let mut bytes = header(ProviderUid::STORE_WRAP);
+        bytes.extend_from_slice(&[0x00, 0x00]);
+        bytes.extend_from_slice(b"mspst.dll\0"); // ends on offset 32: no padding
+        bytes.extend_from_slice(&[0, 0, 0, 0]);
+        bytes.extend_from_slice(&[
+            0x4E, 0x49, 0x54, 0x41, 0xF9, 0xBF, 0xB8, 0x01, 0x01, 0xAA, 0x00, 0x37, 0xD9, 0x6E,
+            0x00, 0x00,
+        ]);
+        bytes.extend_from_slice(&[0, 0, 0, 0]);
+        bytes.extend_from_slice(path);
+        bytes
+    }
+
+    #[test]
+    fn pst_store_entry_id_keeps_provider_bytes_and_shows_the_path() {
+        let bytes = pst_store_bytes(&utf16z(r"C:\Mail\archive.pst"));
+        let EntryId::StoreObject(store) = EntryId::decode(&bytes).unwrap() else {
+            panic!("not read as a store entry ID");
+        };
+        assert_eq!(store.dll_name, "mspst.dll");
+        assert!(
+            matches!(&store.provider, StoreProviderData::Other { data } if data.len() == 24 + 40)
+        );
+        assert_eq!(store.pst_path().as_deref(), Some(r"C:\Mail\archive.pst"));
+        assert_eq!(store.encode(), bytes);
+
+        let ansi = pst_store_bytes(b"D:\\old.pst\0");
+        let EntryId::StoreObject(store) = EntryId::decode(&ansi).unwrap() else {
+            panic!("not read as a store entry ID");
+        };
+        assert_eq!(store.pst_path().as_deref(), Some(r"D:\old.pst"));
+    }
+
+    #[test]
+    fn stores_compare_by_mailbox_dn_or_path_ignoring_case() {
+        let a = EntryId::decode(&exchange_store_bytes()).unwrap();
+        let b = EntryId::StoreObject(StoreObjectEntryId::exchange_mailbox(
+            "other-server",
+            &DAN_DN.to_uppercase(),
+        ));
+        let c =
+            EntryId::StoreObject(StoreObjectEntryId::exchange_mailbox("EXSRV01", "/o=x/cn=eve"));
+        assert!(EntryId::same_object(&a, &b));
+        assert!(!EntryId::same_object(&a, &c));
+        let p1 = EntryId::decode(&pst_store_bytes(&utf16z(r"C:\Mail\A.pst"))).unwrap();
+        let p2 = EntryId::decode(&pst_store_bytes(b"c:\\mail\\a.pst\0")).unwrap();
+        assert!(EntryId::same_object(&p1, &p2));
+        assert!(!EntryId::same_object(&p1, &a));
+    }
+
+    fn one_off_bytes(flags_word: [u8; 2], strings: &[u8]) -> Vec<u8> {
+        let mut bytes = header(ProviderUid::ONE_OFF);
+        bytes.extend_from_slice(&[0, 0]);
+        bytes.extend_from_slice(&flags_word);
+        bytes.extend_from_slice(strings);
+        bytes
+    }
+
+    #[test]
+    fn unicode_one_off_entry_id_reads_name_type_and_address() {
+        let mut strings = utf16z("Zoë Ångström");
+        strings.extend(utf16z("SMTP"));
+        strings.extend(utf16z("zoe@example.com"));
+        // Flags word 0x9001 little-endian, as Outlook writes SMTP one-offs.
+        let bytes = one_off_bytes([0x01, 0x90], &strings);
+        let EntryId::OneOff(one_off) = EntryId::decode(&bytes).unwrap() else {
+            panic!("not read as a one-off entry ID");
+        };
+        assert!(one_off.is_unicode());
+        assert!(one_off.no_rich_info());
+        assert_eq!(one_off.one_off_flags & OneOffEntryId::OUTLOOK_0X1000, 0x1000);
+        assert_eq!(one_off.display_name, "Zoë Ångström");
+        assert_eq!(one_off.address_type, "SMTP");
+        assert_eq!(one_off.email_address, "zoe@example.com");
+        assert_eq!(one_off.encode(), bytes);
+    }
+
+    #[test]
+    fn ansi_one_off_entry_id_reads_8_bit_strings() {
+        let bytes = one_off_bytes([0x00, 0x00], b"Fax office\0FAX\0+1 555 0100\0");
+        let EntryId::OneOff(one_off) = EntryId::decode(&bytes).unwrap() else {
+            panic!("not read as a one-off entry ID");
+        };
+        assert!(!one_off.is_unicode());
+        assert!(!one_off.no_rich_info());
+        assert_eq!(
+            (one_off.display_name.as_str(), one_off.address_type.as_str()),
+            ("Fax office", "FAX")
+        );
+        assert_eq!(one_off.email_address, "+1 555 0100");
+        assert_eq!(one_off.encode(), bytes);
+    }
+
+    #[test]
+    fn one_off_without_terminator_says_which_string_and_where() {
+        let bytes = one_off_bytes([0x00, 0x00], b"Name\0SMTP\0a@b.c");
+        let error = EntryId::decode(&bytes).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "one-off entry ID: EmailAddress starting at offset 34 has no terminating NUL"
+        );
+        let mut odd = one_off_bytes([0x00, 0x80], &utf16z("x"));
+        odd.extend_from_slice(&utf16z("SMTP"));
+        odd.extend_from_slice(&[0x00, 0xD8, 0, 0]); // lone high surrogate
+        assert_eq!(
+            EntryId::decode(&odd).unwrap_err(),
+            EntryIdError::InvalidUtf16 { kind: "one-off", field: "EmailAddress", offset: 38 }
+        );
+    }
+
+    #[test]
+    fn one_offs_for_one_address_are_the_same_recipient() {
+        let a = EntryId::OneOff(OneOffEntryId::new("Zoe", "SMTP", "zoe@example.com"));
+        let b = EntryId::OneOff(OneOffEntryId::new("Zoë (work)", "smtp", "ZOE@example.com"));
+        let c = EntryId::OneOff(OneOffEntryId::new("Zoe", "SMTP", "zoe@example.org"));
+        assert!(EntryId::same_object(&a, &b));
+        assert!(!EntryId::same_object(&a, &c));
+    }
+
+    #[test]
+    fn one_off_json_view_shows_recipient_fields() {
+        let id = EntryId::OneOff(OneOffEntryId::new("Zoe", "SMTP", "zoe@example.com"));
+        let json = serde_json::to_value(&id).unwrap();
+        assert_eq!(json["kind"], "one_off");
+        assert_eq!(json["flags"], "00000000");
+        assert_eq!(json["provider_uid"], "812B1FA4BEA310199D6E00DD010F5402");
+        assert_eq!(json["long_term"], true);
+        assert_eq!(json["display_name"], "Zoe");
+        assert_eq!(json["address_type"], "SMTP");
+        assert_eq!(json["email_address"], "zoe@example.com");
+        let back: EntryId = serde_json::from_value(json).unwrap();
+        assert_eq!(back, id);
+    }
+
+    #[test]
+    fn folder_json_view_shows_gid_and_round_trips() {
+        let id = EntryId::decode(&folder_bytes(0, 1, [0, 0, 0, 0, 0x01, 0x2C])).unwrap();
+        let json = serde_json::to_value(&id).unwrap();
+        assert_eq!(json["kind"], "folder");
+        assert_eq!(json["provider_uid"], mailbox_uid().to_hex());
+        assert_eq!(json["folder_type"], "private");
+        assert_eq!(json["folder"]["global_counter"], 0x12C);
+        assert_eq!(json["folder"]["database_guid"], "c0a8e76b-38b1-4b7b-a1f4-6d2b7f6a1c11");
+        assert_eq!(serde_json::from_value::<EntryId>(json).unwrap(), id);
+    }
+
+    fn address_book_bytes(dn: &[u8]) -> Vec<u8> {
+        let mut bytes = header(ProviderUid::ADDRESS_BOOK);
+        bytes.extend_from_slice(&[1, 0, 0, 0]); // Version
+        bytes.extend_from_slice(&[0, 0, 0, 0]); // Type: local mail user
+        bytes.extend_from_slice(dn);
+        bytes
+    }
+
+    #[test]
+    fn address_book_entry_id_reads_the_x500_dn() {
+        let mut dn = DAN_DN.as_bytes().to_vec();
+        dn.push(0);
+        let bytes = address_book_bytes(&dn);
+        let id = EntryId::decode(&bytes).unwrap();
+        let EntryId::AddressBook(address_book) = &id else {
+            panic!("not read as an address book entry ID");
+        };
+        assert_eq!(address_book.version, 1);
+        assert_eq!(address_book.type_name(), Some("local mail user"));
+        assert_eq!(address_book.x500_dn, DAN_DN);
+        assert_eq!(id.encode(), bytes);
+        assert_eq!(AddressBookEntryId::mail_user(DAN_DN), *address_book);
+        let upper = EntryId::AddressBook(AddressBookEntryId::mail_user(&DAN_DN.to_uppercase()));
+        assert!(EntryId::same_object(&id, &upper));
+        assert_eq!(serde_json::to_value(&id).unwrap()["type_name"], "local mail user");
+    }
+
+    #[test]
+    fn bytes_after_the_x500_dn_are_reported() {
+        let error = EntryId::decode(&address_book_bytes(b"/o=x\0\0\0")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "address book entry ID: 2 unexpected byte(s) after X500DN, starting at offset 33"
+        );
+    }
+
+    #[test]
+    fn contact_address_entry_id_embeds_the_contact_id() {
+        let contact = EntryId::pst(ProviderUid([0x42; 16]), PstNodeId(0x0020_0024));
+        let mut bytes = header(ProviderUid::CONTACT_ADDRESS_BOOK);
+        bytes.extend_from_slice(&[3, 0, 0, 0]); // Version
+        bytes.extend_from_slice(&[4, 0, 0, 0]); // Type: contact
+        bytes.extend_from_slice(&[1, 0, 0, 0]); // Index: Email2
+        bytes.extend_from_slice(&[24, 0, 0, 0]); // EntryIdCount
+        bytes.extend_from_slice(&contact.encode());
+        let id = EntryId::decode(&bytes).unwrap();
+        let EntryId::ContactAddress(address) = &id else {
+            panic!("not read as a contact address entry ID");
+        };
+        assert_eq!(address.object_type, ContactAddressEntryId::TYPE_CONTACT);
+        assert_eq!(address.index, 1);
+        assert_eq!(address.inner().unwrap(), contact);
+        assert_eq!(id.encode(), bytes);
+        assert_eq!(*address, ContactAddressEntryId::contact(1, &contact));
+    }
+
+    #[test]
+    fn contact_address_with_oversized_count_is_truncated_not_allocated() {
+        let mut bytes = header(ProviderUid::CONTACT_ADDRESS_BOOK);
+        bytes.extend_from_slice(&[3, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0]);
+        bytes.extend_from_slice(&u32::MAX.to_le_bytes());
+        bytes.extend_from_slice(&[0; 8]);
+        assert_eq!(
+            EntryId::decode(&bytes).unwrap_err(),
+            EntryIdError::Truncated {
+                kind: "contact address",
+                field: "EntryIdBytes",
+                offset: 36,
+                needed: u32::MAX as usize,
+                available: 8,
+            }
+        );
+    }
+
+    #[test]
+    fn different_providers_are_never_the_same_object() {
+        let pst = EntryId::pst(ProviderUid([1; 16]), PstNodeId(0x122));
+        let other = EntryId::pst(ProviderUid([2; 16]), PstNodeId(0x122));
+        assert!(!EntryId::same_object(&pst, &other));
+        assert!(EntryId::same_object(&pst, &pst.clone().with_flags([0xFF, 0, 0, 0])));
+    }
+
+    #[test]
+    fn entry_id_errors_map_to_mapi_e_invalid_entryid() {
+        let error: MapiError = EntryId::decode(&[]).unwrap_err().into();
+        assert_eq!(error.code, ErrorCode::InvalidEntryId);
     }
 }
