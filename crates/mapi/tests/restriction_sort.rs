@@ -180,9 +180,9 @@ proptest! {
         let mut expected: Vec<(Option<i32>, usize)> =
             values.iter().copied().zip(0..).collect();
         if descending {
-            expected.sort_by(|a, b| b.0.cmp(&a.0));
+            expected.sort_by_key(|e| std::cmp::Reverse(e.0));
         } else {
-            expected.sort_by(|a, b| a.0.cmp(&b.0));
+            expected.sort_by_key(|e| e.0);
         }
         let expected_ids: Vec<i32> =
             expected.iter().map(|(_, i)| i32::try_from(*i).unwrap()).collect();
