@@ -248,6 +248,15 @@ fn a_restriction_value_nested_in_a_restriction_counts_towards_the_depth_cap() {
 }
 
 #[test]
+fn an_empty_comment_is_the_smallest_restriction_even_with_32_bit_counts() {
+    // And([Comment{}]) with a 32-bit count: 5 bytes of header, then a 3-byte child.
+    let r = Restriction::And(vec![Restriction::Comment { props: vec![], restriction: None }]);
+    let bytes = encode_restriction(&r, CountWidth::Bits32).unwrap();
+    assert_eq!(bytes, [0x00, 0x01, 0x00, 0x00, 0x00, 0x0A, 0x00, 0x00]);
+    assert_eq!(decode_restriction(&bytes, CountWidth::Bits32).unwrap(), r);
+}
+
+#[test]
 fn a_comment_count_that_the_input_cannot_hold_is_refused_before_allocating() {
     // CommentRestriction with TaggedValuesCount 255 and 3 bytes of input left.
     let bytes = [0x0A, 0xFF, 0x00, 0x00, 0x00];
