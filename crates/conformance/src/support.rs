@@ -1,23 +1,24 @@
 //! Helpers the cases share.
 
+use mapi::catalog::tags as t;
 use mapi::provider::{Folder, FolderKind, Message, MessageStore, Table};
-use mapi::{ErrorCode, MapiResult, PropTag, PropType, PropValue, TaggedValue};
+use mapi::{ErrorCode, MapiResult, PropTag, PropValue, TaggedValue};
 
-pub const SUBJECT: PropTag = PropTag::new(0x0037, PropType::String);
-pub const MESSAGE_CLASS: PropTag = PropTag::new(0x001A, PropType::String);
-pub const DISPLAY_NAME: PropTag = PropTag::new(0x3001, PropType::String);
-pub const ENTRY_ID: PropTag = PropTag::new(0x0FFF, PropType::Binary);
-pub const BODY: PropTag = PropTag::new(0x1000, PropType::String);
-pub const IMPORTANCE: PropTag = PropTag::new(0x0017, PropType::Integer32);
-pub const DELIVERY_TIME: PropTag = PropTag::new(0x0E06, PropType::Time);
-pub const ATTACH_METHOD: PropTag = PropTag::new(0x3705, PropType::Integer32);
-pub const ATTACH_DATA_BINARY: PropTag = PropTag::new(0x3701, PropType::Binary);
-pub const ATTACH_LONG_FILENAME: PropTag = PropTag::new(0x3707, PropType::String);
-pub const ATTACH_LONG_PATHNAME: PropTag = PropTag::new(0x370D, PropType::String);
-pub const RECIPIENT_TYPE: PropTag = PropTag::new(0x0C15, PropType::Integer32);
-pub const EMAIL_ADDRESS: PropTag = PropTag::new(0x3003, PropType::String);
-pub const ROW_ID: PropTag = PropTag::new(0x3000, PropType::Integer32);
-pub const ATTACH_NUMBER: PropTag = PropTag::new(0x0E21, PropType::Integer32);
+pub const SUBJECT: PropTag = t::PidTagSubject;
+pub const MESSAGE_CLASS: PropTag = t::PidTagMessageClass;
+pub const DISPLAY_NAME: PropTag = t::PidTagDisplayName;
+pub const ENTRY_ID: PropTag = t::PidTagEntryId;
+pub const BODY: PropTag = t::PidTagBody;
+pub const IMPORTANCE: PropTag = t::PidTagImportance;
+pub const DELIVERY_TIME: PropTag = t::PidTagMessageDeliveryTime;
+pub const ATTACH_METHOD: PropTag = t::PidTagAttachMethod;
+pub const ATTACH_DATA_BINARY: PropTag = t::PidTagAttachDataBinary;
+pub const ATTACH_LONG_FILENAME: PropTag = t::PidTagAttachLongFilename;
+pub const ATTACH_LONG_PATHNAME: PropTag = t::PidTagAttachLongPathname;
+pub const RECIPIENT_TYPE: PropTag = t::PidTagRecipientType;
+pub const EMAIL_ADDRESS: PropTag = t::PidTagEmailAddress;
+pub const ROW_ID: PropTag = t::PidTagRowid;
+pub const ATTACH_NUMBER: PropTag = t::PidTagAttachNumber;
 
 pub fn tv(tag: PropTag, value: PropValue) -> TaggedValue {
     TaggedValue { tag, value }

@@ -156,11 +156,15 @@ impl Mailbox {
                 [],
                 |r| r.get(0),
             )?;
+            let owner_address: Option<String> = conn
+                .query_row("SELECT value FROM meta WHERE key = 'owner_address'", [], |r| r.get(0))
+                .optional()?;
             let mut folders = Vec::new();
             collect_folders(conn, shared, shared.root, "", 0, &mut folders)?;
             Ok(MailboxInfo {
                 path: shared.db.path().to_path_buf(),
                 display_name: display_name.unwrap_or_default(),
+                owner_address,
                 mailbox_guid: shared.ids.mailbox.to_string(),
                 schema_version: version,
                 file_read_only: std::fs::metadata(shared.db.path())
@@ -219,6 +223,7 @@ fn collect_folders(
 pub struct MailboxInfo {
     pub path: PathBuf,
     pub display_name: String,
+    pub owner_address: Option<String>,
     pub mailbox_guid: String,
     pub schema_version: i64,
     /// The file itself is read-only (it opens read-only).
