@@ -142,6 +142,50 @@ impl Mailbox {
         self.shared.db.is_read_only()
     }
 
+    /// Saves many new messages into one folder in a single transaction (one fsync), for
+    /// importers and bulk loads; each message is its properties only. Returns the entry IDs in
+    /// order. All or nothing: on error no message of the batch exists.
+    pub fn insert_messages(
+        &self,
+        folder: &[u8],
+        messages: &[Vec<TaggedValue>],
+        associated: bool,
+    ) -> StoreResult<Vec<Vec<u8>>> {
+        self.shared.check_writable()?;
+        let folder = self.shared.folder_id(folder)?;
+        if let Some(bad) = messages.iter().flatten().find(|v| tags::is_computed(v.tag)) {
+            return Err(MapiError::new(
+                ErrorCode::Computed,
+                format!("property {} is computed by the store", bad.tag),
+            )
+            .into());
+        }
+        if let Some(bad) =
+            messages.iter().flatten().find(|v| v.tag.prop_type() != Some(v.value.prop_type()))
+        {
+            return Err(MapiError::invalid_parameter(format!(
+                "property {} is given a {} value",
+                bad.tag,
+                bad.value.prop_type()
+            ))
+            .into());
+        }
+        let ids = self.shared.ids;
+        self.shared.db.write(|tx| {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO messages (id, folder_id, associated) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut out = Vec::with_capacity(messages.len());
+            for props in messages {
+                let id = sql::next_id(tx)?;
+                insert.execute(params![id, folder, associated])?;
+                sql::write_props(tx, id, props)?;
+                out.push(ids.message_entry_id(folder, id));
+            }
+            Ok(out)
+        })
+    }
+
     /// Summary for `outpost mailbox info`.
     pub fn info(&self) -> StoreResult<MailboxInfo> {
         let display_name =
