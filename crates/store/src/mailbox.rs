@@ -56,6 +56,7 @@ impl Mailbox {
             let mut conn = rusqlite::Connection::open(&building)
                 .map_err(|source| StoreError::Sqlite { path: building.clone(), source })?;
             conn.pragma_update(None, "foreign_keys", true)?;
+            conn.pragma_update(None, "page_size", schema::PAGE_SIZE)?;
             conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
             let tx = conn.transaction()?;
             tx.execute_batch(schema::SCHEMA_V1)?;

@@ -42,3 +42,28 @@ fn a_batch_with_a_bad_message_inserts_nothing() {
     let folder = mailbox.open_folder(&inbox).unwrap();
     assert_eq!(folder.contents_table(false).unwrap().row_count().unwrap(), 0);
 }
+
+#[test]
+fn the_file_stays_within_one_and_a_half_times_the_property_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.db");
+    let mailbox = Mailbox::create(&path, &CreateOptions::default()).unwrap();
+    let inbox = mailbox.special_folder_entry_id(SpecialFolder::Inbox).unwrap();
+    let body = PropTag::new(0x1000, PropType::String);
+    let mut stored = 0;
+    for batch_number in 0..5 {
+        let batch: Vec<Vec<TaggedValue>> = (0..1000)
+            .map(|i| {
+                let mut props = subject(batch_number * 1000 + i);
+                props.push(TaggedValue { tag: body, value: PropValue::String("b".repeat(2048)) });
+                props
+            })
+            .collect();
+        stored +=
+            batch.iter().flatten().filter_map(|v| v.value.as_str()).map(str::len).sum::<usize>();
+        mailbox.insert_messages(&inbox, &batch, false).unwrap();
+    }
+    drop(mailbox);
+    let size = std::fs::metadata(&path).unwrap().len() as f64;
+    assert!(size <= 1.5 * stored as f64, "file {size} bytes for {stored} bytes of values");
+}
