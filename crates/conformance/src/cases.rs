@@ -547,6 +547,16 @@ pub fn contents_table_restricts_and_sorts_ten_thousand_rows(backend: &dyn Backen
         );
     }
 
+    // The inbox view: delivery time alone, newest first.
+    ok(table.sort(&SortOrderSet::new(vec![SortOrder::descending(DELIVERY_TIME)])), "sort by time");
+    let newest = ok(table.query_rows(50), "first 50 by time");
+    let mut times: Vec<FileTime> = (0..N).map(time).collect();
+    times.sort_by(|a, b| b.cmp(a));
+    let got: Vec<_> =
+        newest.iter().map(|r| column(r, DELIVERY_TIME).and_then(|v| v.as_time())).collect();
+    assert_eq!(got, times[..50].iter().copied().map(Some).collect::<Vec<_>>());
+    ok(table.sort(&order), "back to the three-key sort");
+
     // importance = 2 AND subject contains "ta" (case-insensitive): Beta and delta.
     let restriction = Restriction::And(vec![
         Restriction::property(RelOp::Equal, tv(IMPORTANCE, PropValue::Integer32(2))),

@@ -172,6 +172,22 @@ impl ContentsTable {
     }
 
     fn sql_view(&self, conn: &Connection, order: &SortOrderSet) -> StoreResult<Vec<i64>> {
+        if let [only] = &order.sorts[..]
+            && only.tag == tags::MESSAGE_DELIVERY_TIME
+        {
+            // Served by the messages_by_folder index alone. Ties (same delivery time) follow the
+            // direction of the sort, newest ID first when descending.
+            let direction =
+                if only.direction == SortDirection::Descending { "DESC" } else { "ASC" };
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT id FROM messages WHERE folder_id = ?1 AND associated = ?2 \
+                 ORDER BY delivery_time {direction}, id {direction}"
+            ))?;
+            let ids = stmt
+                .query_map(rusqlite::params![self.folder, self.associated], |r| r.get(0))?
+                .collect::<Result<Vec<i64>, _>>()?;
+            return Ok(ids);
+        }
         // One LEFT JOIN per key: a missing property is NULL, which SQLite sorts first when
         // ascending and last when descending, as the evaluator orders missing values.
         let mut joins = String::new();

@@ -181,6 +181,7 @@ impl Mailbox {
                 let id = sql::next_id(tx)?;
                 insert.execute(params![id, folder, associated])?;
                 sql::write_props(tx, id, props)?;
+                sql::refresh_sort_columns(tx, id)?;
                 out.push(ids.message_entry_id(folder, id));
             }
             Ok(out)

@@ -38,9 +38,12 @@ CREATE TABLE messages (
     folder_id         INTEGER REFERENCES folders(id) ON DELETE CASCADE,
     associated        INTEGER NOT NULL DEFAULT 0,
     parent_attachment INTEGER REFERENCES attachments(id) ON DELETE CASCADE,
+    -- A copy of PidTagMessageDeliveryTime for the view every client opens first (a folder by
+    -- delivery time): the index answers it without touching the properties.
+    delivery_time     INTEGER,
     CHECK ((folder_id IS NULL) <> (parent_attachment IS NULL))
 ) STRICT;
-CREATE INDEX messages_by_folder ON messages(folder_id, associated);
+CREATE INDEX messages_by_folder ON messages(folder_id, associated, delivery_time, id);
 CREATE INDEX messages_by_attachment ON messages(parent_attachment);
 
 CREATE TABLE attachments (
