@@ -555,6 +555,14 @@ pub fn contents_table_restricts_and_sorts_ten_thousand_rows(backend: &dyn Backen
     let got: Vec<_> =
         newest.iter().map(|r| column(r, DELIVERY_TIME).and_then(|v| v.as_time())).collect();
     assert_eq!(got, times[..50].iter().copied().map(Some).collect::<Vec<_>>());
+    let rest = all_rows(table.as_ref(), 333);
+    let all: Vec<_> = newest
+        .iter()
+        .chain(&rest)
+        .map(|r| column(r, DELIVERY_TIME).and_then(|v| v.as_time()))
+        .collect();
+    assert_eq!(all, times.iter().copied().map(Some).collect::<Vec<_>>(), "every row in time order");
+    assert_eq!(ok(table.row_count(), "count"), N as u32);
     ok(table.sort(&order), "back to the three-key sort");
 
     // importance = 2 AND subject contains "ta" (case-insensitive): Beta and delta.

@@ -22,8 +22,10 @@ pub enum BookmarkOrigin {
     Bookmark(u32),
 }
 
-/// A table (`IMAPITable`). The rows are those of the moment the table was opened or last
-/// restricted or sorted (a snapshot); the cursor starts at the beginning.
+/// A table (`IMAPITable`). The cursor starts at the beginning. Which rows a table shows is
+/// fixed when it is opened, restricted or sorted, or, for a backend that reads rows lazily,
+/// when they are first needed; changes saved after that may or may not show (as in MAPI, a
+/// table is not a transaction), but a row never shows half a save.
 pub trait Table: Send + Sync + fmt::Debug {
     /// Chooses the columns of the rows `query_rows` returns (`SetColumns`).
     fn set_columns(&self, columns: &[PropTag]) -> MapiResult<()>;
