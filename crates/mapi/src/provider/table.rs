@@ -262,3 +262,65 @@ pub fn seek_from(cursor: &mut usize, base: usize, offset: i64, len: usize) -> i6
     *cursor = usize::try_from(clamped).unwrap_or(0);
     clamped - i64::try_from(base).unwrap_or(i64::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::restriction::{RelOp, SortOrder};
+    use crate::{PropType, PropValue};
+
+    const RANK: PropTag = PropTag::new(0x6601, PropType::Integer32);
+    const NAME: PropTag = PropTag::new(0x3001, PropType::String);
+
+    fn table() -> MemoryTable {
+        let rows = [(3, "c"), (1, "a"), (2, "b"), (5, "e"), (4, "d")]
+            .iter()
+            .map(|&(rank, name)| {
+                vec![
+                    TaggedValue { tag: RANK, value: PropValue::Integer32(rank) },
+                    TaggedValue { tag: NAME, value: PropValue::String(name.into()) },
+                ]
+            })
+            .collect();
+        MemoryTable::new(rows, vec![NAME])
+    }
+
+    fn names(rows: &[Row]) -> Vec<&str> {
+        rows.iter().filter_map(|r| r[0].value.as_str()).collect()
+    }
+
+    #[test]
+    fn sorting_and_restricting_reset_the_cursor_and_keep_the_order() {
+        let table = table();
+        table.sort(&SortOrderSet::new(vec![SortOrder::descending(RANK)])).unwrap();
+        assert_eq!(names(&table.query_rows(2).unwrap()), ["e", "d"]);
+        let above_one = Restriction::property(
+            RelOp::GreaterThan,
+            TaggedValue { tag: RANK, value: PropValue::Integer32(2) },
+        );
+        table.restrict(Some(&above_one)).unwrap();
+        assert_eq!(table.position().unwrap(), 0);
+        assert_eq!(table.row_count().unwrap(), 3);
+        assert_eq!(names(&table.query_rows(10).unwrap()), ["e", "d", "c"]);
+    }
+
+    #[test]
+    fn a_missing_column_is_a_not_found_error_value() {
+        let table = table();
+        let absent = PropTag::new(0x6602, PropType::Binary);
+        table.set_columns(&[absent]).unwrap();
+        let row = table.query_rows(1).unwrap().remove(0);
+        assert_eq!(row[0], crate::provider::missing(absent));
+    }
+
+    #[test]
+    fn seeking_clamps_and_reports_the_rows_moved() {
+        let table = table();
+        assert_eq!(table.seek(BookmarkOrigin::End, 10).unwrap(), 0);
+        assert_eq!(table.position().unwrap(), 5);
+        assert_eq!(table.seek(BookmarkOrigin::Current, -7).unwrap(), -5);
+        let mark = table.create_bookmark().unwrap();
+        table.free_bookmark(mark).unwrap();
+        assert_eq!(table.free_bookmark(mark).unwrap_err().code, ErrorCode::InvalidBookmark);
+    }
+}
