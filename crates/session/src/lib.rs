@@ -3,6 +3,7 @@
 //! This crate is synchronous; the instance service (`service`) hosts it for many clients.
 
 pub mod error;
+pub mod filter;
 pub mod paths;
 pub mod profile;
 
