@@ -391,7 +391,9 @@ impl Parser {
                 return Err(self.error("DASL values are written in single quotes"));
             }
             _ => {
-                return Err(self.error("expected a value: a quoted string, a number, True or False"));
+                return Err(
+                    self.error("expected a value: a quoted string, a number, True or False")
+                );
             }
         };
         self.index += 1;
