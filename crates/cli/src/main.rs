@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 the operation failed, 2 usage error or bad input.
 
+mod instance_cmd;
 mod output;
 
 use clap::{Parser, Subcommand};
@@ -28,15 +29,16 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// The per-user Outpost instance that every command talks to.
+    #[command(subcommand)]
+    Instance(instance_cmd::InstanceCommand),
+}
 
 fn run(cli: Cli) -> Result<(), CliError> {
     let out = Output::new(cli.json);
-    match cli.command {}
-    #[allow(unreachable_code)]
-    {
-        let _ = out;
-        Ok(())
+    match cli.command {
+        Command::Instance(command) => instance_cmd::run(command, out),
     }
 }
 
