@@ -40,6 +40,11 @@ impl ServiceError {
             ServiceError::StartTimeout { .. } => {
                 MapiError::new(ErrorCode::Timeout, self.to_string())
             }
+            ServiceError::Io { source, .. }
+                if source.kind() == std::io::ErrorKind::PermissionDenied =>
+            {
+                MapiError::new(ErrorCode::NoAccess, self.to_string())
+            }
             _ => MapiError::new(ErrorCode::CallFailed, self.to_string()),
         }
     }
