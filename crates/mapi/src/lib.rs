@@ -10,6 +10,7 @@ pub mod hex;
 pub mod named;
 pub mod prop_tag;
 pub mod prop_type;
+pub mod restriction;
 pub mod value;
 
 pub use error::{ErrorCode, MapiError, MapiResult};
@@ -18,4 +19,5 @@ pub use guid::Guid;
 pub use named::{NamedId, NamedProperty};
 pub use prop_tag::PropTag;
 pub use prop_type::PropType;
+pub use restriction::{Restriction, SortOrder, SortOrderSet};
 pub use value::{PropValue, TaggedValue};
