@@ -3,6 +3,7 @@
 //!
 //! This crate does no I/O and needs no runtime; every type is `Send + Sync`.
 
+pub mod catalog;
 pub mod error;
 pub mod filetime;
 pub mod guid;
