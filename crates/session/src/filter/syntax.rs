@@ -82,7 +82,7 @@ pub enum Expr {
 /// A filter that does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("filter error at position {position}: {message}")]
-pub struct FilterSyntaxError {
+pub struct FilterError {
     /// 1-based character position.
     pub position: usize,
     pub message: String,
@@ -132,10 +132,10 @@ const MAX_FILTER_CHARS: usize = 64 * 1024;
 const MAX_DEPTH: usize = 128;
 
 /// Parses a Jet or DASL filter (DASL when the text starts with `@SQL=`).
-pub fn parse(text: &str) -> Result<Filter, FilterSyntaxError> {
+pub fn parse(text: &str) -> Result<Filter, FilterError> {
     let chars: Vec<char> = text.chars().collect();
     if chars.len() > MAX_FILTER_CHARS {
-        return Err(FilterSyntaxError {
+        return Err(FilterError {
             position: MAX_FILTER_CHARS,
             message: format!("filter is longer than {MAX_FILTER_CHARS} characters"),
         });
@@ -152,14 +152,11 @@ pub fn parse(text: &str) -> Result<Filter, FilterSyntaxError> {
     let tokens = tokenize(&chars, start)?;
     let mut parser = Parser { tokens, index: 0, dialect, end: chars.len() + 1, depth: 0 };
     if parser.tokens.is_empty() {
-        return Err(FilterSyntaxError {
-            position: parser.end,
-            message: "the filter is empty".into(),
-        });
+        return Err(FilterError { position: parser.end, message: "the filter is empty".into() });
     }
     let expr = parser.or()?;
     if let Some((token, position)) = parser.tokens.get(parser.index) {
-        return Err(FilterSyntaxError {
+        return Err(FilterError {
             position: *position,
             message: format!(
                 "unexpected {token} after a complete condition; expected And, Or or the end"
@@ -169,11 +166,10 @@ pub fn parse(text: &str) -> Result<Filter, FilterSyntaxError> {
     Ok(Filter { dialect, expr })
 }
 
-fn tokenize(chars: &[char], start: usize) -> Result<Vec<(Token, usize)>, FilterSyntaxError> {
+fn tokenize(chars: &[char], start: usize) -> Result<Vec<(Token, usize)>, FilterError> {
     let mut tokens = Vec::new();
     let mut i = start;
-    let error =
-        |position: usize, message: String| FilterSyntaxError { position: position + 1, message };
+    let error = |position: usize, message: String| FilterError { position: position + 1, message };
     while i < chars.len() {
         let c = chars[i];
         let at = i;
@@ -295,22 +291,19 @@ impl Parser {
         self.tokens.get(self.index).map_or(self.end, |(_, p)| *p)
     }
 
-    fn error(&self, message: impl Into<String>) -> FilterSyntaxError {
+    fn error(&self, message: impl Into<String>) -> FilterError {
         let found = match self.tokens.get(self.index) {
             Some((token, _)) => format!("found {token}"),
             None => "found the end of the filter".to_owned(),
         };
-        FilterSyntaxError {
-            position: self.position(),
-            message: format!("{}; {found}", message.into()),
-        }
+        FilterError { position: self.position(), message: format!("{}; {found}", message.into()) }
     }
 
     fn next_is_word(&self, word: &str) -> bool {
         matches!(self.peek(), Some(Token::Word(w)) if w.eq_ignore_ascii_case(word))
     }
 
-    fn enter(&mut self) -> Result<(), FilterSyntaxError> {
+    fn enter(&mut self) -> Result<(), FilterError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(self.error(format!("nesting deeper than {MAX_DEPTH} levels")));
@@ -318,7 +311,7 @@ impl Parser {
         Ok(())
     }
 
-    fn or(&mut self) -> Result<Expr, FilterSyntaxError> {
+    fn or(&mut self) -> Result<Expr, FilterError> {
         let mut left = self.and()?;
         while self.next_is_word("or") {
             self.index += 1;
@@ -328,7 +321,7 @@ impl Parser {
         Ok(left)
     }
 
-    fn and(&mut self) -> Result<Expr, FilterSyntaxError> {
+    fn and(&mut self) -> Result<Expr, FilterError> {
         let mut left = self.unary()?;
         while self.next_is_word("and") {
             self.index += 1;
@@ -338,7 +331,7 @@ impl Parser {
         Ok(left)
     }
 
-    fn unary(&mut self) -> Result<Expr, FilterSyntaxError> {
+    fn unary(&mut self) -> Result<Expr, FilterError> {
         if self.next_is_word("not") {
             self.index += 1;
             self.enter()?;
@@ -360,7 +353,7 @@ impl Parser {
         self.condition()
     }
 
-    fn property(&mut self) -> Result<PropertyRef, FilterSyntaxError> {
+    fn property(&mut self) -> Result<PropertyRef, FilterError> {
         let position = self.position();
         let name = match (self.dialect, self.peek()) {
             (Dialect::Jet, Some(Token::Field(name))) => name.clone(),
@@ -378,7 +371,7 @@ impl Parser {
         Ok(PropertyRef { name, position })
     }
 
-    fn value(&mut self) -> Result<Value, FilterSyntaxError> {
+    fn value(&mut self) -> Result<Value, FilterError> {
         let position = self.position();
         let literal = match (self.dialect, self.peek()) {
             (_, Some(Token::Single(text))) => Literal::String(text.clone()),
@@ -400,7 +393,7 @@ impl Parser {
         Ok(Value { literal, position })
     }
 
-    fn condition(&mut self) -> Result<Expr, FilterSyntaxError> {
+    fn condition(&mut self) -> Result<Expr, FilterError> {
         let property = self.property()?;
         match self.peek() {
             Some(Token::Op(op)) => {
@@ -415,7 +408,7 @@ impl Parser {
                 self.index += 1;
                 let pattern = self.value()?;
                 if !matches!(pattern.literal, Literal::String(_)) {
-                    return Err(FilterSyntaxError {
+                    return Err(FilterError {
                         position: pattern.position,
                         message: "LIKE needs a quoted pattern such as '%text%'".into(),
                     });

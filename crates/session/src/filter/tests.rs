@@ -129,3 +129,169 @@ fn positions_count_characters_not_bytes() {
     let err = parse("[Betreff] = 'é' ?").unwrap_err();
     assert_eq!(err.position, 17);
 }
+
+mod translation {
+    use super::super::{parse, to_restriction};
+    use jiff::tz::TimeZone;
+    use mapi::catalog::{self, tags};
+    use mapi::restriction::{PropertyBag, evaluate};
+    use mapi::{FileTime, NamedProperty, PropTag, PropType, PropValue};
+
+    const KEYWORDS_ID: u16 = 0x8010;
+    const START_ID: u16 = 0x8011;
+
+    /// The named-property map of a pretend store: Keywords and the appointment start are
+    /// mapped, nothing else.
+    fn resolve(named: &NamedProperty) -> Option<u16> {
+        let keywords = catalog::by_name("PidNameKeywords").unwrap().named_property().unwrap();
+        let start =
+            catalog::by_name("PidLidAppointmentStartWhole").unwrap().named_property().unwrap();
+        if *named == keywords {
+            Some(KEYWORDS_ID)
+        } else if *named == start {
+            Some(START_ID)
+        } else {
+            None
+        }
+    }
+
+    fn time(text: &str) -> PropValue {
+        PropValue::Time(FileTime::from_timestamp(text.parse().unwrap()).unwrap())
+    }
+
+    /// Four messages with what filters look at.
+    fn rows() -> Vec<(&'static str, PropertyBag)> {
+        let bag = |subject: &str, read: bool, received: &str, size: i32, categories: &[&str]| {
+            let mut bag = PropertyBag::new()
+                .with(tags::PidTagSubject.id(), PropValue::String(subject.into()))
+                .with(tags::PidTagMessageFlags.id(), PropValue::Integer32(i32::from(read)))
+                .with(tags::PidTagMessageDeliveryTime.id(), time(received))
+                .with(tags::PidTagMessageSize.id(), PropValue::Integer32(size))
+                .with(
+                    tags::PidTagImportance.id(),
+                    PropValue::Integer32(if size > 5000 { 2 } else { 1 }),
+                );
+            if !categories.is_empty() {
+                bag.set(
+                    PropTag::new(KEYWORDS_ID, PropType::MultipleString),
+                    PropValue::MultipleString(categories.iter().map(|c| c.to_string()).collect()),
+                );
+            }
+            bag
+        };
+        vec![
+            ("a", bag("Quarterly report", true, "2024-01-01T07:30:00Z", 1200, &["Business"])),
+            ("b", bag("Lunch?", false, "2024-01-01T08:00:00Z", 800, &[])),
+            (
+                "c",
+                bag(
+                    "RE: Quarterly Report",
+                    false,
+                    "2024-02-10T12:00:00Z",
+                    9000,
+                    &["Business", "Red"],
+                ),
+            ),
+            ("d", bag("it's done", true, "2023-12-31T23:59:59Z", 300, &["red"])),
+        ]
+    }
+
+    fn select(filter: &str) -> String {
+        let parsed = parse(filter).unwrap_or_else(|e| panic!("{filter}: {e}"));
+        let restriction = to_restriction(&parsed, &mut resolve, &TimeZone::UTC)
+            .unwrap_or_else(|e| panic!("{filter}: {e}"));
+        rows()
+            .into_iter()
+            .filter(|(_, row)| evaluate(&restriction, row).unwrap())
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    #[test]
+    fn filters_select_the_rows_outlook_would() {
+        let cases: &[(&str, &str)] = &[
+            ("[Subject] = 'quarterly report'", "a"),
+            ("[Subject] <> 'Quarterly report'", "bcd"),
+            ("[Subject] = 'it''s done'", "d"),
+            ("[Unread] = True", "bc"),
+            ("[Unread] = false", "ad"),
+            ("[Unread] <> True", "ad"),
+            ("[ReceivedTime] >= '2024-01-01 08:00'", "bc"),
+            ("[ReceivedTime] >= '1/1/2024 8:00 AM'", "bc"),
+            ("[ReceivedTime] < '2024-01-01'", "d"),
+            ("[Size] > 1000 And [Unread] = True", "c"),
+            ("[Size] > 1000 Or [Subject] = 'lunch?'", "abc"),
+            ("Not ([Size] > 1000)", "bd"),
+            ("[Importance] = 2", "c"),
+            ("[Categories] = 'Business'", "ac"),
+            ("[Categories] = 'red'", "cd"),
+            ("@SQL=\"urn:schemas:httpmail:subject\" LIKE '%report%'", "ac"),
+            ("@SQL=\"urn:schemas:httpmail:subject\" LIKE 'RE:%'", "c"),
+            ("@SQL=\"urn:schemas:httpmail:subject\" LIKE 'lunch?'", "b"),
+            ("@SQL=\"http://schemas.microsoft.com/mapi/proptag/0x0037001F\" = 'Lunch?'", "b"),
+            ("@SQL=\"https://schemas.microsoft.com/mapi/proptag/0x0E080003\" < 1000", "bd"),
+            ("@SQL=\"urn:schemas:httpmail:datereceived\" > '2024-01-01 07:45'", "bc"),
+            ("@SQL=\"urn:schemas-microsoft-com:office:office#Keywords\" IS NULL", "b"),
+            ("@SQL=\"urn:schemas-microsoft-com:office:office#Keywords\" IS NOT NULL", "acd"),
+            // The store never mapped these named properties: no item can have them.
+            ("[Location] = 'Room 1'", ""),
+            ("@SQL=\"urn:schemas:calendar:location\" IS NULL", "abcd"),
+        ];
+        for (filter, expected) in cases {
+            assert_eq!(select(filter), *expected, "{filter}");
+        }
+    }
+
+    #[test]
+    fn jet_dates_are_local_time_and_dasl_dates_are_utc() {
+        let zone = TimeZone::fixed(jiff::tz::offset(2));
+        let jet = parse("[ReceivedTime] >= '2024-01-01 10:00'").unwrap();
+        let dasl =
+            parse("@SQL=\"urn:schemas:httpmail:datereceived\" >= '2024-01-01 08:00'").unwrap();
+        let jet = to_restriction(&jet, &mut resolve, &zone).unwrap();
+        let dasl = to_restriction(&dasl, &mut resolve, &zone).unwrap();
+        assert_eq!(jet, dasl, "10:00 at UTC+2 is 08:00 UTC");
+    }
+
+    #[test]
+    fn named_properties_use_the_store_mapping() {
+        let parsed = parse("[Start] > '2024-05-01'").unwrap();
+        let restriction = to_restriction(&parsed, &mut resolve, &TimeZone::UTC).unwrap();
+        let json = serde_json::to_value(&restriction).unwrap().to_string();
+        assert!(json.contains("0x80110040"), "{json}");
+    }
+
+    #[test]
+    fn translation_errors_name_the_position() {
+        let cases: &[(&str, usize, &str)] = &[
+            ("[Nonsense] = 1", 1, "unknown property"),
+            ("[Subject] = 5", 13, "expected a quoted string"),
+            ("[ReceivedTime] > '31/12/2024'", 18, "not a date"),
+            ("[ReceivedTime] > '2024-13-01'", 18, "not a date"),
+            ("[ReceivedTime] > 5", 18, "quoted date"),
+            ("[Size] > 'big'", 10, "a number"),
+            ("[Unread] > True", 12, "only supports"),
+            ("@SQL=\"urn:schemas:httpmail:subject\" LIKE 'a%b'", 42, "leading and/or trailing"),
+            ("@SQL=\"urn:schemas:httpmail:importance\" LIKE '1%'", 6, "text property"),
+            ("@SQL=\"http://schemas.microsoft.com/mapi/proptag/0x0037\" = 'x'", 6, "8 hex digits"),
+            ("@SQL=\"urn:nothing\" = 'x'", 6, "unknown property"),
+        ];
+        for (filter, position, fragment) in cases {
+            let parsed = parse(filter).unwrap_or_else(|e| panic!("{filter}: {e}"));
+            let err = to_restriction(&parsed, &mut resolve, &TimeZone::UTC).expect_err(filter);
+            assert_eq!(err.position, *position, "{filter}: {err}");
+            assert!(err.message.contains(fragment), "{filter}: {err}");
+        }
+    }
+
+    #[test]
+    fn every_mapped_field_exists_in_the_catalog() {
+        use super::super::fields::{DASL_FIELDS, JET_FIELDS};
+        for (field, name) in JET_FIELDS.iter().chain(DASL_FIELDS) {
+            assert!(
+                catalog::by_name(name).is_some(),
+                "{field} maps to {name}, missing from the catalog"
+            );
+        }
+    }
+}
