@@ -4,6 +4,7 @@
 
 mod instance_cmd;
 mod output;
+mod prop_cmd;
 
 use clap::{Parser, Subcommand};
 use output::{CliError, Output};
@@ -33,12 +34,20 @@ enum Command {
     /// The per-user Outpost instance that every command talks to.
     #[command(subcommand)]
     Instance(instance_cmd::InstanceCommand),
+    /// Look up a property: canonical MS-OXPROPS name, tag, ID, type, and property set for
+    /// named properties. Accepts a name (PidTagSubject), a tag (0x0037001F) or an ID (0x0037).
+    /// Prints one object, or a list when an ID matches several properties; unknown → exit 2.
+    Prop {
+        /// PidTag…/PidLid…/PidName… name, 0x + 8 hex digits (tag) or 0x + 4 hex digits (ID).
+        query: String,
+    },
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
     let out = Output::new(cli.json);
     match cli.command {
         Command::Instance(command) => instance_cmd::run(command, out),
+        Command::Prop { query } => prop_cmd::run(&query, out),
     }
 }
 

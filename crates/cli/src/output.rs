@@ -14,10 +14,6 @@ impl Output {
         Output { json }
     }
 
-    pub fn is_json(self) -> bool {
-        self.json
-    }
-
     /// Prints `value` as JSON, or calls `text` to print it for people.
     pub fn emit<T: Serialize>(
         self,

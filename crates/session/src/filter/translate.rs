@@ -111,10 +111,10 @@ impl Translator<'_, '_> {
                 }
             });
         }
-        if self.dialect == Dialect::Dasl {
-            if let Some(target) = self.mapi_path(property)? {
-                return Ok(target);
-            }
+        if self.dialect == Dialect::Dasl
+            && let Some(target) = self.mapi_path(property)?
+        {
+            return Ok(target);
         }
         let hint = match self.dialect {
             Dialect::Jet => {
