@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 the operation failed, 2 usage error or bad input.
 
+mod entryid_cmd;
 mod instance_cmd;
 mod output;
 mod prop_cmd;
@@ -34,6 +35,9 @@ enum Command {
     /// The per-user Outpost instance that every command talks to.
     #[command(subcommand)]
     Instance(instance_cmd::InstanceCommand),
+    /// Work with entry IDs (the EntryID / StoreID strings of the Outlook object model).
+    #[command(subcommand)]
+    Entryid(entryid_cmd::EntryIdCommand),
     /// Look up a property: canonical MS-OXPROPS name, tag, ID, type, and property set for
     /// named properties. Accepts a name (PidTagSubject), a tag (0x0037001F) or an ID (0x0037).
     /// Prints one object, or a list when an ID matches several properties; unknown → exit 2.
@@ -48,6 +52,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Instance(command) => instance_cmd::run(command, out),
         Command::Prop { query } => prop_cmd::run(&query, out),
+        Command::Entryid(command) => entryid_cmd::run(command, out),
     }
 }
 
