@@ -181,8 +181,9 @@ pub(crate) fn read_restriction_at_depth(
     let Some(restrict_type) = RestrictType::from_code(code) else {
         return Err(invalid("RestrictType", offset, format!("0x{code:02X}"), "0x00..=0x0B"));
     };
-    // The smallest restriction is an empty And: the type byte and a count.
-    let min_restriction = 1 + r.width.bytes();
+    // The smallest restrictions are an empty And/Or with 16-bit counts and an empty Comment
+    // (type, TaggedValuesCount, RestrictionPresent): 3 bytes.
+    let min_restriction = 3;
     Ok(match restrict_type {
         RestrictType::And | RestrictType::Or => {
             let count = r.count("RestrictCount", min_restriction)?;

@@ -2,7 +2,8 @@
 //!
 //! MAPI leaves the exact collation to the provider; Outpost uses one order everywhere:
 //! - integers (`PtypInteger16/32/64`) compare numerically across widths, and with floating
-//!   types (`PtypFloating32/64`) as `f64`; NaN sorts after every number and equals itself;
+//!   types (`PtypFloating32/64`) as `f64`; 0.0 equals -0.0, and a NaN sorts beyond every
+//!   number (at the end its sign bit picks) and equals only an identical NaN;
 //! - `PtypCurrency`, `PtypFloatingTime`, `PtypTime` compare only with their own type;
 //! - strings of either width compare case-insensitively (each character lower-cased, Unicode
 //!   default mapping), as Outlook's table sorts and `Restrict` filters do; no further tie-break,
@@ -29,12 +30,12 @@ pub fn compare_values(a: &PropValue, b: &PropValue) -> Option<Ordering> {
         return Some(x.cmp(&y));
     }
     if let (Some(x), Some(y)) = (number(a), number(b)) {
-        return Some(x.total_cmp(&y));
+        return Some(compare_floats(x, y));
     }
     match (a, b) {
         (V::Null, V::Null) => Some(Ordering::Equal),
         (V::Currency(x), V::Currency(y)) => Some(x.cmp(y)),
-        (V::FloatingTime(x), V::FloatingTime(y)) => Some(x.total_cmp(y)),
+        (V::FloatingTime(x), V::FloatingTime(y)) => Some(compare_floats(*x, *y)),
         (V::Boolean(x), V::Boolean(y)) => Some(x.cmp(y)),
         (V::Time(x), V::Time(y)) => Some(x.cmp(y)),
         (V::Guid(x), V::Guid(y)) => Some(x.to_le_bytes().cmp(&y.to_le_bytes())),
@@ -51,6 +52,11 @@ pub fn compare_values(a: &PropValue, b: &PropValue) -> Option<Ordering> {
             Some(xs.len().cmp(&ys.len()))
         }
     }
+}
+
+/// IEEE equality first, so that 0.0 == -0.0; `total_cmp` for the rest keeps NaN ordered.
+fn compare_floats(x: f64, y: f64) -> Ordering {
+    if x == y { Ordering::Equal } else { x.total_cmp(&y) }
 }
 
 /// Case-insensitive string order (each character lower-cased).
@@ -279,6 +285,14 @@ mod tests {
         assert_eq!(
             compare_values(&PropValue::Currency(10_000), &PropValue::Integer64(10_000)),
             None
+        );
+    }
+
+    #[test]
+    fn negative_zero_equals_zero() {
+        assert_eq!(
+            compare_values(&PropValue::Floating64(-0.0), &PropValue::Integer32(0)),
+            Some(Ordering::Equal)
         );
     }
 

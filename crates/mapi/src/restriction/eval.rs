@@ -10,8 +10,8 @@
 //!   likewise for their multi-valued forms.
 //! - A multi-value instance tag (type | 0x2000) looks at the multi-valued column; property,
 //!   compare-properties and content restrictions on a multi-valued value against a single
-//!   value match if **any** element does (for `RELOP_NE`: if any element differs). Against a
-//!   multi-valued constant the whole values are compared.
+//!   value (on either side) match if **any** element does (for `RELOP_NE`: if any element
+//!   differs). Two multi-valued values are compared whole, element by element.
 //! - Property and compare-properties restrictions compare with
 //!   [`compare_values`](super::compare_values): strings case-insensitively, integers across
 //!   widths. Values of kinds that do not compare make the restriction false.
@@ -317,8 +317,8 @@ fn relop_holds(relop: RelOp, ordering: Option<Ordering>) -> bool {
     }
 }
 
-/// Property and compare-properties semantics: a multi-valued value against a single one
-/// matches if any element does.
+/// Property and compare-properties semantics: a multi-valued value against a single one (on
+/// either side) matches if any element does.
 fn property_matches(relop: RelOp, found: &PropValue, constant: &PropValue) -> bool {
     match (multi_elements(found), multi_elements(constant)) {
         (Some(elements), None) => {

@@ -3,6 +3,12 @@
 //!
 //! Stores that can push a filter into SQL translate these types; stores that cannot evaluate
 //! them row by row over an in-memory property bag.
+//!
+//! - this file: the types;
+//! - `codec`: their binary form ([`Restriction::encode`], [`decode_restriction`],
+//!   [`SortOrderSet::encode`], ...), with [`property_value`] for the constants inside;
+//! - `eval`: [`evaluate`], [`RowFilter`] and [`filter_rows`] over any [`PropertySource`];
+//! - `compare`: [`compare_values`] (MAPI value order) and [`sort_rows`].
 
 mod codec;
 mod compare;
