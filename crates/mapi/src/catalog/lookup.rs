@@ -6,14 +6,15 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Why `lookup` found nothing.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[serde(tag = "error", rename_all = "snake_case")]
 pub enum LookupError {
     #[error("no property named {name:?} in the catalog{}", did_you_mean(suggestions))]
     UnknownName { name: String, suggestions: Vec<&'static str> },
-    #[error("no property with tag {0} in the catalog")]
-    UnknownTag(PropTag),
-    #[error("no property with ID or LID 0x{0:04X} in the catalog")]
-    UnknownId(u16),
+    #[error("no property with tag {tag} in the catalog")]
+    UnknownTag { tag: PropTag },
+    #[error("no property with ID or LID 0x{id:04X} in the catalog")]
+    UnknownId { id: u16 },
     #[error(
         "{text:?} is not a property name, a tag (0x and 8 hex digits) or an ID (0x and 4 hex digits)"
     )]
@@ -110,7 +111,7 @@ pub fn by_id(id: u16) -> Vec<&'static PropertyInfo> {
 
 /// Every `PidLid*` property with this LID, across property sets.
 pub fn by_lid(lid: u32) -> Vec<&'static PropertyInfo> {
-    PROPERTIES.iter().filter(|info| info.lid_value() == Some(lid)).collect()
+    PROPERTIES.iter().filter(|info| info.lid() == Some(lid)).collect()
 }
 
 /// A named property by set and LID or string name. String names match ignoring ASCII case,
@@ -137,13 +138,13 @@ pub fn lookup(text: &str) -> Result<Vec<&'static PropertyInfo>, LookupError> {
         return match digits.len() {
             8 => {
                 let tag = PropTag(u32::from_str_radix(digits, 16).map_err(|_| malformed())?);
-                by_tag(tag).map(|info| vec![info]).ok_or(LookupError::UnknownTag(tag))
+                by_tag(tag).map(|info| vec![info]).ok_or(LookupError::UnknownTag { tag })
             }
             4 => {
                 let id = u16::from_str_radix(digits, 16).map_err(|_| malformed())?;
                 let mut found = by_id(id);
                 found.extend(by_lid(u32::from(id)));
-                if found.is_empty() { Err(LookupError::UnknownId(id)) } else { Ok(found) }
+                if found.is_empty() { Err(LookupError::UnknownId { id }) } else { Ok(found) }
             }
             _ => Err(malformed()),
         };

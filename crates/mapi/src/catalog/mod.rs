@@ -29,9 +29,11 @@ pub struct PropertyInfo {
 }
 
 /// How a property is identified: a fixed tag, or a property set plus LID or string name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PropertyKind {
-    /// A `PidTag*` property: its ID is fixed (below 0x8000) and the tag carries the type.
+    /// A `PidTag*` property: the spec fixes its ID (below 0x8000 except address-book
+    /// properties) and the tag carries the type.
     Tagged { tag: PropTag },
     /// A `PidLid*` or `PidName*` property: each store maps it to an ID of its own.
     Named { set: PropertySet, id: CatalogNamedId },
@@ -39,7 +41,8 @@ pub enum PropertyKind {
 
 /// A named property's identity inside its set, in a form that can live in a static table
 /// (`NamedId` owns its string).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CatalogNamedId {
     /// MNID_ID: a `PidLid*` property.
     Lid(u32),
@@ -57,11 +60,16 @@ impl CatalogNamedId {
 }
 
 impl PropertyInfo {
-    pub const fn tagged(name: &'static str, tag: PropTag, prop_type: PropType) -> PropertyInfo {
-        PropertyInfo { name, kind: PropertyKind::Tagged { tag }, prop_type }
+    /// A `PidTag*` row; the tag is the ID with the type, so the two cannot disagree.
+    pub const fn new_tagged(name: &'static str, id: u16, prop_type: PropType) -> PropertyInfo {
+        PropertyInfo {
+            name,
+            kind: PropertyKind::Tagged { tag: PropTag::new(id, prop_type) },
+            prop_type,
+        }
     }
 
-    pub const fn lid(
+    pub const fn new_lid(
         name: &'static str,
         set: PropertySet,
         lid: u32,
@@ -74,7 +82,7 @@ impl PropertyInfo {
         }
     }
 
-    pub const fn string_named(
+    pub const fn new_string(
         name: &'static str,
         set: PropertySet,
         string: &'static str,
@@ -116,7 +124,7 @@ impl PropertyInfo {
     }
 
     /// The LID of a `PidLid*` property.
-    pub const fn lid_value(&self) -> Option<u32> {
+    pub const fn lid(&self) -> Option<u32> {
         match self.kind {
             PropertyKind::Named { id: CatalogNamedId::Lid(lid), .. } => Some(lid),
             _ => None,
@@ -213,7 +221,7 @@ macro_rules! property_catalog {
                 #[doc = concat!("`", stringify!($lname), "`: `", stringify!($lset), "` LID ",
                     stringify!($lid), ", `Ptyp", stringify!($ltype), "`.")]
                 pub const $lname: PropertyInfo =
-                    PropertyInfo::lid(stringify!($lname), sets::$lset, $lid, PropType::$ltype);
+                    PropertyInfo::new_lid(stringify!($lname), sets::$lset, $lid, PropType::$ltype);
             )*
         }
 
@@ -225,15 +233,15 @@ macro_rules! property_catalog {
             $(
                 #[doc = concat!("`", stringify!($sname), "`: `", stringify!($sset), "` \"",
                     $sstr, "\", `Ptyp", stringify!($stype), "`.")]
-                pub const $sname: PropertyInfo = PropertyInfo::string_named(
+                pub const $sname: PropertyInfo = PropertyInfo::new_string(
                     stringify!($sname), sets::$sset, $sstr, PropType::$stype);
             )*
         }
 
         /// Every property in the catalog: tagged first, then `PidLid*`, then `PidName*`.
         pub static PROPERTIES: &[$crate::catalog::PropertyInfo] = &[
-            $( $crate::catalog::PropertyInfo::tagged(
-                stringify!($tname), tags::$tname, $crate::PropType::$ttype), )*
+            $( $crate::catalog::PropertyInfo::new_tagged(
+                stringify!($tname), $tid, $crate::PropType::$ttype), )*
             $( lids::$lname, )*
             $( names::$sname, )*
         ];

@@ -208,7 +208,7 @@ property_catalog! {
         PidTagSwappedToDoData = 0x0E2D, Binary;
         PidTagReplItemid = 0x0E30, Integer32;
         PidTagReplChangenum = 0x0E33, Integer64;
-        PidTagReplVersionhistory = 0x0E34, Binary;
+        PidTagReplVersionHistory = 0x0E34, Binary;
         PidTagReplFlags = 0x0E38, Integer32;
         PidTagReplCopiedfromVersionhistory = 0x0E3C, Binary;
         PidTagReplCopiedfromItemid = 0x0E3D, Binary;

@@ -103,7 +103,7 @@ fn named_rows_use_sets_the_catalog_lists_and_nonzero_lids() {
             assert_eq!(sets::by_guid(set.guid), Some(set), "{}", info.name);
             assert_eq!(sets::by_name(set.name), Some(set), "{}", info.name);
         }
-        if let Some(lid) = info.lid_value() {
+        if let Some(lid) = info.lid() {
             assert_ne!(lid, 0, "{} has LID 0", info.name);
         }
     }
@@ -137,7 +137,7 @@ fn appointment_start_whole_is_lid_0x820d_in_psetid_appointment() {
     let info = lids::PidLidAppointmentStartWhole;
     assert_eq!(info.property_set(), Some(sets::PSETID_Appointment));
     assert_eq!(sets::PSETID_Appointment.guid, guid("{00062002-0000-0000-C000-000000000046}"));
-    assert_eq!(info.lid_value(), Some(0x820D));
+    assert_eq!(info.lid(), Some(0x820D));
     assert_eq!(info.prop_type, PropType::Time);
     let named = NamedProperty::lid(guid("00062002-0000-0000-c000-000000000046"), 0x820D);
     assert_eq!(by_named(&named).map(|p| p.name), Some("PidLidAppointmentStartWhole"));
@@ -174,7 +174,7 @@ fn email1_address_is_lid_0x8083_in_psetid_address() {
     let info = by_name("PidLidEmail1EmailAddress").expect("PidLidEmail1EmailAddress");
     assert_eq!(info.property_set(), Some(sets::PSETID_Address));
     assert_eq!(sets::PSETID_Address.guid, guid("00062004-0000-0000-C000-000000000046"));
-    assert_eq!(info.lid_value(), Some(0x8083));
+    assert_eq!(info.lid(), Some(0x8083));
     assert_eq!(info.prop_type, PropType::String);
 }
 
@@ -243,8 +243,8 @@ fn malformed_and_unknown_numbers_say_what_was_expected() {
     assert_eq!(lookup("0xZZZZ"), Err(LookupError::Malformed { text: "0xZZZZ".into() }));
     assert_eq!(lookup(""), Err(LookupError::Malformed { text: String::new() }));
     assert_eq!(lookup("Pid Tag"), Err(LookupError::Malformed { text: "Pid Tag".into() }));
-    assert_eq!(lookup("0x7A7A0003"), Err(LookupError::UnknownTag(PropTag(0x7A7A_0003))));
-    assert_eq!(lookup("0x7A7A"), Err(LookupError::UnknownId(0x7A7A)));
+    assert_eq!(lookup("0x7A7A0003"), Err(LookupError::UnknownTag { tag: PropTag(0x7A7A_0003) }));
+    assert_eq!(lookup("0x7A7A"), Err(LookupError::UnknownId { id: 0x7A7A }));
     let err: crate::MapiError = lookup("0x7A7A").unwrap_err().into();
     assert_eq!(err.code, crate::ErrorCode::NotFound);
 }
@@ -294,4 +294,52 @@ fn string_named_json_has_the_property_name() {
     assert_eq!(json["property_set"], "PS_PUBLIC_STRINGS");
     assert_eq!(json["property_name"], "Keywords");
     assert_eq!(json["type"], "PtypMultipleString");
+}
+
+#[test]
+fn lookup_errors_serialise_with_their_kind() {
+    let json = serde_json::to_value(lookup("PidTagSubjekt").unwrap_err()).expect("json");
+    assert_eq!(json["error"], "unknown_name");
+    assert_eq!(json["name"], "PidTagSubjekt");
+    assert_eq!(json["suggestions"][0], "PidTagSubject");
+}
+
+#[test]
+fn catalog_types_are_send_sync_and_debug() {
+    fn check<T: Send + Sync + std::fmt::Debug>() {}
+    check::<PropertyInfo>();
+    check::<PropertySet>();
+    check::<LookupError>();
+}
+
+// ---- properties of lookup over arbitrary input ----
+
+mod arbitrary_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn lookup_answers_any_text_without_panicking(text in "\\PC{0,40}") {
+            match lookup(&text) {
+                Ok(found) => prop_assert!(!found.is_empty()),
+                Err(err) => prop_assert!(!err.to_string().is_empty()),
+            }
+        }
+
+        #[test]
+        fn a_tag_found_has_the_id_asked_for(raw in any::<u32>()) {
+            if let Some(info) = by_tag(PropTag(raw)) {
+                prop_assert_eq!(info.id(), Some(PropTag(raw).id()));
+            }
+        }
+
+        #[test]
+        fn hex_text_of_any_catalog_tag_finds_its_row(row in 0..PROPERTIES.len()) {
+            let info = &PROPERTIES[row];
+            if let Some(tag) = info.tag() {
+                prop_assert_eq!(lookup(&format!("0x{:08x}", tag.0)), Ok(vec![info]));
+            }
+        }
+    }
 }
