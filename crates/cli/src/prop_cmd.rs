@@ -16,7 +16,7 @@ pub fn run(query: &str, out: Output) -> Result<(), CliError> {
                 if let Some(set) = info.property_set() {
                     writeln!(w, "  property set: {} {{{}}}", set.name, set.guid)?;
                 }
-                if let Some(lid) = info.lid_value() {
+                if let Some(lid) = info.lid() {
                     writeln!(w, "  lid:  0x{lid:04X}")?;
                 }
                 if let Some(name) = info.string_name() {
