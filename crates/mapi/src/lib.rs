@@ -13,6 +13,7 @@ pub mod named;
 pub mod outlook;
 pub mod prop_tag;
 pub mod prop_type;
+pub mod provider;
 pub mod restriction;
 pub mod rights;
 pub mod value;

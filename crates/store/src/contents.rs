@@ -1,0 +1,399 @@
+//! Contents tables. A table holds the message IDs of its view (a snapshot taken when it is
+//! opened, restricted or sorted) and reads a row's columns only when `query_rows` reaches it.
+//! Sorts on numeric and time columns without a restriction run in SQL; restrictions and the
+//! other sorts read just the columns they name and go through the `mapi` evaluator, so both
+//! paths order values the same way (missing values first when ascending).
+
+use crate::error::StoreResult;
+use crate::mailbox::Shared;
+use crate::{codec, sql, tags};
+use mapi::provider::{BookmarkOrigin, Row, Table, project_column, seek_from};
+use mapi::restriction::{
+    PropertyBag, PropertySource, Restriction, RowFilter, SortDirection, SortOrderSet, SubObject,
+    sort_rows,
+};
+use mapi::{ErrorCode, MapiError, MapiResult, PropTag, PropType, PropValue, TaggedValue};
+use rusqlite::Connection;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::fmt::Write;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+#[derive(Debug)]
+pub struct ContentsTable {
+    shared: Arc<Shared>,
+    folder: i64,
+    associated: bool,
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    view: Vec<i64>,
+    columns: Vec<PropTag>,
+    restriction: Option<Restriction>,
+    order: SortOrderSet,
+    cursor: usize,
+    bookmarks: Vec<Option<usize>>,
+}
+
+const DEFAULT_COLUMNS: &[PropTag] = &[
+    tags::ENTRY_ID,
+    tags::INSTANCE_KEY,
+    tags::MESSAGE_CLASS,
+    tags::SUBJECT,
+    tags::MESSAGE_DELIVERY_TIME,
+    tags::MESSAGE_FLAGS,
+    tags::MESSAGE_SIZE,
+];
+
+/// Types whose SQLite storage sorts the way `compare_values` does.
+fn sorts_in_sql(tag: PropTag) -> bool {
+    matches!(
+        tag.prop_type(),
+        Some(
+            PropType::Integer16
+                | PropType::Integer32
+                | PropType::Integer64
+                | PropType::Currency
+                | PropType::Time
+                | PropType::Boolean
+                | PropType::Floating64
+                | PropType::FloatingTime
+        )
+    )
+}
+
+/// Property IDs a restriction reads, and whether it looks into recipients or attachments.
+fn restriction_ids(r: &Restriction, ids: &mut BTreeSet<u16>) -> bool {
+    match r {
+        Restriction::And(children) | Restriction::Or(children) => {
+            children.iter().fold(false, |sub, c| restriction_ids(c, ids) | sub)
+        }
+        Restriction::Not(inner) | Restriction::Count { restriction: inner, .. } => {
+            restriction_ids(inner, ids)
+        }
+        Restriction::Content { tag, .. }
+        | Restriction::Property { tag, .. }
+        | Restriction::Bitmask { tag, .. }
+        | Restriction::Size { tag, .. }
+        | Restriction::Exist { tag } => {
+            ids.insert(tag.id());
+            false
+        }
+        Restriction::CompareProps { tag1, tag2, .. } => {
+            ids.insert(tag1.id());
+            ids.insert(tag2.id());
+            false
+        }
+        Restriction::SubObject { .. } => true,
+        Restriction::Comment { restriction, .. } => {
+            restriction.as_deref().is_some_and(|inner| restriction_ids(inner, ids))
+        }
+    }
+}
+
+struct Candidate {
+    id: i64,
+    bag: PropertyBag,
+}
+
+impl PropertySource for Candidate {
+    fn value(&self, tag: PropTag) -> Option<Cow<'_, PropValue>> {
+        self.bag.value(tag)
+    }
+
+    fn sub_objects(&self, subobject: SubObject) -> Vec<Box<dyn PropertySource + '_>> {
+        self.bag.sub_objects(subobject)
+    }
+}
+
+fn lock(m: &Mutex<State>) -> MapiResult<MutexGuard<'_, State>> {
+    m.lock().map_err(|_| MapiError::new(ErrorCode::CallFailed, "a table lock is poisoned"))
+}
+
+impl ContentsTable {
+    pub fn open(shared: Arc<Shared>, folder: i64, associated: bool) -> StoreResult<ContentsTable> {
+        let table = ContentsTable {
+            shared,
+            folder,
+            associated,
+            state: Mutex::new(State {
+                view: Vec::new(),
+                columns: DEFAULT_COLUMNS.to_vec(),
+                restriction: None,
+                order: SortOrderSet::default(),
+                cursor: 0,
+                bookmarks: Vec::new(),
+            }),
+        };
+        let view = table.shared.db.read(|conn| {
+            if sql::folder_parent(conn, folder)?.is_none() {
+                return Err(MapiError::not_found("the folder was deleted").into());
+            }
+            table.compute_view(conn, None, &SortOrderSet::default())
+        })?;
+        lock(&table.state)?.view = view;
+        Ok(table)
+    }
+
+    fn compute_view(
+        &self,
+        conn: &Connection,
+        restriction: Option<&Restriction>,
+        order: &SortOrderSet,
+    ) -> StoreResult<Vec<i64>> {
+        if order.category_count > 0 {
+            return Err(MapiError::new(
+                ErrorCode::TooComplex,
+                "categorised contents tables are not supported yet",
+            )
+            .into());
+        }
+        let plain_sort = order.sorts.iter().all(|s| {
+            sorts_in_sql(s.tag)
+                && matches!(s.direction, SortDirection::Ascending | SortDirection::Descending)
+        });
+        if restriction.is_none() && plain_sort {
+            return self.sql_view(conn, order);
+        }
+        let mut ids = BTreeSet::new();
+        let needs_sub_objects = restriction.is_some_and(|r| restriction_ids(r, &mut ids));
+        ids.extend(order.sorts.iter().map(|s| s.tag.id()));
+        let mut rows = self.load_candidates(conn, &ids, needs_sub_objects)?;
+        if let Some(restriction) = restriction {
+            let mut filter = RowFilter::new(restriction).map_err(MapiError::from)?;
+            rows.retain(|row| filter.matches(row));
+        }
+        if !order.sorts.is_empty() {
+            sort_rows(&mut rows, order);
+        }
+        Ok(rows.into_iter().map(|row| row.id).collect())
+    }
+
+    fn sql_view(&self, conn: &Connection, order: &SortOrderSet) -> StoreResult<Vec<i64>> {
+        let mut query = String::from(
+            "SELECT m.id FROM messages m WHERE m.folder_id = ?1 AND m.associated = ?2 ORDER BY ",
+        );
+        for sort in &order.sorts {
+            let direction =
+                if sort.direction == SortDirection::Descending { "DESC" } else { "ASC" };
+            let _ = write!(
+                query,
+                "(SELECT value FROM properties p WHERE p.object_id = m.id AND p.tag = {}) {direction}, ",
+                sort.tag.0
+            );
+        }
+        query.push_str("m.id");
+        let mut stmt = conn.prepare(&query)?;
+        let ids = stmt
+            .query_map(rusqlite::params![self.folder, self.associated], |r| r.get(0))?
+            .collect::<Result<Vec<i64>, _>>()?;
+        Ok(ids)
+    }
+
+    /// Every message of the view's folder with the properties whose IDs are in `ids`.
+    fn load_candidates(
+        &self,
+        conn: &Connection,
+        ids: &BTreeSet<u16>,
+        sub_objects: bool,
+    ) -> StoreResult<Vec<Candidate>> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id FROM messages WHERE folder_id = ?1 AND associated = ?2 ORDER BY id",
+        )?;
+        let mut rows: Vec<Candidate> = stmt
+            .query_map(rusqlite::params![self.folder, self.associated], |r| r.get(0))?
+            .map(|id| id.map(|id| Candidate { id, bag: PropertyBag::new() }))
+            .collect::<Result<_, _>>()?;
+        if !ids.is_empty() {
+            let list = ids.iter().map(u16::to_string).collect::<Vec<_>>().join(",");
+            let mut stmt = conn.prepare(&format!(
+                "SELECT p.object_id, p.tag, p.value FROM messages m JOIN properties p \
+                 ON p.object_id = m.id WHERE m.folder_id = ?1 AND m.associated = ?2 \
+                 AND (p.tag >> 16) IN ({list}) ORDER BY p.object_id"
+            ))?;
+            let mut result = stmt.query(rusqlite::params![self.folder, self.associated])?;
+            let mut at = 0;
+            while let Some(row) = result.next()? {
+                let id: i64 = row.get(0)?;
+                while at < rows.len() && rows[at].id < id {
+                    at += 1;
+                }
+                let Some(candidate) = rows.get_mut(at).filter(|c| c.id == id) else { continue };
+                let tag = PropTag(u32::try_from(row.get::<_, i64>(1)?).unwrap_or(0));
+                candidate.bag.set(tag, codec::from_sql(tag, row.get_ref(2)?)?);
+            }
+        }
+        if sub_objects {
+            for row in &mut rows {
+                let message = crate::message::load_message(conn, row.id)?;
+                let recipients = message
+                    .recipients
+                    .values()
+                    .map(|r| r.values().cloned().collect::<PropertyBag>())
+                    .collect();
+                let attachments = message
+                    .attachments
+                    .values()
+                    .map(|a| a.props.values().cloned().collect::<PropertyBag>())
+                    .collect();
+                let bag = std::mem::take(&mut row.bag);
+                row.bag = bag
+                    .with_sub_objects(SubObject::Recipients, recipients)
+                    .with_sub_objects(SubObject::Attachments, attachments);
+            }
+        }
+        Ok(rows)
+    }
+
+    fn load_row(&self, conn: &Connection, id: i64) -> StoreResult<Option<PropertyBag>> {
+        if sql::message_home(conn, id)?.is_none() {
+            return Ok(None);
+        }
+        let props = sql::load_props(conn, id)?;
+        let size: usize = props.iter().map(|v| v.value.byte_size()).sum();
+        let has_attachments: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM attachments WHERE message_id = ?1)")?
+            .query_row([id], |r| r.get(0))?;
+        let ids = &self.shared.ids;
+        let mut bag: PropertyBag = props.into_iter().collect();
+        for value in [
+            TaggedValue {
+                tag: tags::ENTRY_ID,
+                value: PropValue::Binary(ids.message_entry_id(self.folder, id)),
+            },
+            TaggedValue {
+                tag: tags::INSTANCE_KEY,
+                value: PropValue::Binary(id.to_le_bytes().to_vec()),
+            },
+            TaggedValue {
+                tag: tags::PARENT_ENTRY_ID,
+                value: PropValue::Binary(ids.folder_entry_id(self.folder)),
+            },
+            TaggedValue { tag: tags::OBJECT_TYPE, value: PropValue::Integer32(tags::MAPI_MESSAGE) },
+            TaggedValue {
+                tag: tags::MESSAGE_SIZE,
+                value: PropValue::Integer32(i32::try_from(size).unwrap_or(i32::MAX)),
+            },
+            TaggedValue { tag: tags::HAS_ATTACHMENTS, value: PropValue::Boolean(has_attachments) },
+        ] {
+            bag.set(value.tag, value.value);
+        }
+        Ok(Some(bag))
+    }
+
+    fn rebuild(&self, restriction: Option<Restriction>, order: SortOrderSet) -> MapiResult<()> {
+        let view =
+            self.shared.db.read(|conn| self.compute_view(conn, restriction.as_ref(), &order))?;
+        let mut state = lock(&self.state)?;
+        state.view = view;
+        state.restriction = restriction;
+        state.order = order;
+        state.cursor = 0;
+        Ok(())
+    }
+}
+
+impl Table for ContentsTable {
+    fn set_columns(&self, columns: &[PropTag]) -> MapiResult<()> {
+        lock(&self.state)?.columns = columns.to_vec();
+        Ok(())
+    }
+
+    fn columns(&self) -> MapiResult<Vec<PropTag>> {
+        Ok(lock(&self.state)?.columns.clone())
+    }
+
+    fn restrict(&self, restriction: Option<&Restriction>) -> MapiResult<()> {
+        let order = lock(&self.state)?.order.clone();
+        self.rebuild(restriction.cloned(), order)
+    }
+
+    fn sort(&self, order: &SortOrderSet) -> MapiResult<()> {
+        let restriction = lock(&self.state)?.restriction.clone();
+        self.rebuild(restriction, order.clone())
+    }
+
+    fn row_count(&self) -> MapiResult<u32> {
+        Ok(u32::try_from(lock(&self.state)?.view.len()).unwrap_or(u32::MAX))
+    }
+
+    fn position(&self) -> MapiResult<u32> {
+        Ok(u32::try_from(lock(&self.state)?.cursor).unwrap_or(u32::MAX))
+    }
+
+    fn query_rows(&self, count: usize) -> MapiResult<Vec<Row>> {
+        let mut state = lock(&self.state)?;
+        let start = state.cursor.min(state.view.len());
+        let end = start.saturating_add(count).min(state.view.len());
+        let ids = state.view[start..end].to_vec();
+        let columns = state.columns.clone();
+        let rows = self.shared.db.read(|conn| {
+            let mut rows = Vec::with_capacity(ids.len());
+            for id in ids {
+                // A message deleted after the snapshot drops out of the rows.
+                if let Some(bag) = self.load_row(conn, id)? {
+                    rows.push(columns.iter().map(|&tag| project_column(&bag, tag)).collect());
+                }
+            }
+            Ok(rows)
+        })?;
+        state.cursor = end;
+        Ok(rows)
+    }
+
+    fn seek(&self, origin: BookmarkOrigin, offset: i64) -> MapiResult<i64> {
+        let mut state = lock(&self.state)?;
+        let base = match origin {
+            BookmarkOrigin::Beginning => 0,
+            BookmarkOrigin::Current => state.cursor,
+            BookmarkOrigin::End => state.view.len(),
+            BookmarkOrigin::Bookmark(mark) => {
+                state.bookmarks.get(mark as usize).copied().flatten().ok_or_else(|| {
+                    MapiError::new(ErrorCode::InvalidBookmark, format!("no bookmark {mark}"))
+                })?
+            }
+        };
+        let len = state.view.len();
+        Ok(seek_from(&mut state.cursor, base, offset, len))
+    }
+
+    fn create_bookmark(&self) -> MapiResult<u32> {
+        let mut state = lock(&self.state)?;
+        let cursor = state.cursor;
+        state.bookmarks.push(Some(cursor));
+        Ok(u32::try_from(state.bookmarks.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    fn free_bookmark(&self, bookmark: u32) -> MapiResult<()> {
+        let mut state = lock(&self.state)?;
+        match state.bookmarks.get_mut(bookmark as usize) {
+            Some(slot @ Some(_)) => {
+                *slot = None;
+                Ok(())
+            }
+            _ => Err(MapiError::new(ErrorCode::InvalidBookmark, format!("no bookmark {bookmark}"))),
+        }
+    }
+
+    fn find_row(&self, restriction: &Restriction) -> MapiResult<bool> {
+        let mut state = lock(&self.state)?;
+        let mut filter = RowFilter::new(restriction)?;
+        let ids: Vec<i64> = state.view[state.cursor.min(state.view.len())..].to_vec();
+        let found = self.shared.db.read(|conn| {
+            for (offset, id) in ids.into_iter().enumerate() {
+                if let Some(bag) = self.load_row(conn, id)?
+                    && filter.matches(&bag)
+                {
+                    return Ok(Some(offset));
+                }
+            }
+            Ok(None)
+        })?;
+        if let Some(offset) = found {
+            state.cursor += offset;
+        }
+        Ok(found.is_some())
+    }
+}
