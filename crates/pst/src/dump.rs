@@ -44,6 +44,8 @@ pub fn dump(file: &PstFile) -> PstResult<Value> {
 /// `nidParent` is the folder), in NID order, not from the hierarchy/contents tables.
 struct Children {
     by_parent: std::collections::HashMap<u32, Vec<NodeId>>,
+    /// Folders already dumped: a `nidParent` cycle in a damaged file must not loop.
+    visited: std::cell::RefCell<std::collections::HashSet<u32>>,
 }
 
 impl Children {
@@ -54,7 +56,7 @@ impl Children {
                 by_parent.entry(e.nid_parent.0).or_default().push(e.nid);
             }
         })?;
-        Ok(Children { by_parent })
+        Ok(Children { by_parent, visited: Default::default() })
     }
 
     fn of(&self, parent: NodeId, types: &[u8]) -> Vec<NodeId> {
@@ -70,6 +72,9 @@ fn dump_folder(folder: &Folder, children: &Children, is_root: bool, depth: usize
     // A folder tree deeper than this is a cycle in a damaged file.
     if depth < 64 {
         for nid in children.of(folder.nid(), &[0x02, 0x03]) {
+            if !children.visited.borrow_mut().insert(nid.0) {
+                continue;
+            }
             subfolders.push(match folder.file().folder(nid) {
                 Ok(sub) => dump_folder(&sub, children, false, depth + 1),
                 Err(err) => json!({

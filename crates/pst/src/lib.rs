@@ -9,6 +9,7 @@
 //! at once. Nothing loads the whole file, and sizes read from the file are checked against
 //! what the file can hold before anything is allocated.
 
+pub mod check;
 pub mod dump;
 pub mod error;
 pub mod io;

@@ -247,6 +247,11 @@ impl Message {
         &self.pc
     }
 
+    /// The BID of the message's property context data (identifies the stored object).
+    pub fn data_bid(&self) -> BlockId {
+        self.node.bid_data
+    }
+
     /// Every property, decoded (undecodable ones skipped).
     pub fn all_properties(&self) -> Vec<TaggedValue> {
         self.pc.all().0
@@ -357,10 +362,21 @@ impl Attachment {
             .or_else(|| self.pc.string(PID_TAG_ATTACH_FILENAME))
     }
 
-    /// The attachment data (PidTagAttachDataBinary) as a stream: large values are read block
-    /// by block from the subnode, never all at once.
+    /// The attachment data as a stream (PidTagAttachDataBinary, or for OLE attachments the
+    /// compound file of PidTagAttachDataObject): large values are read block by block from the
+    /// subnode, never all at once.
     pub fn data_reader(&self) -> PstResult<Option<ValueReader>> {
-        match self.pc.value_location(PID_TAG_ATTACH_DATA)? {
+        let location = self.pc.value_location(PID_TAG_ATTACH_DATA)?;
+        let is_object = self.pc.tag_of(PID_TAG_ATTACH_DATA).and_then(|t| t.prop_type())
+            == Some(mapi::PropType::Object);
+        let location = match location {
+            Some(ValueLocation::Heap(_)) if is_object => {
+                let bytes = self.pc.bytes(PID_TAG_ATTACH_DATA)?.unwrap_or_default();
+                Some(ValueLocation::Subnode(NodeId(u32_at(&bytes, 0))))
+            }
+            other => other,
+        };
+        match location {
             None => Ok(None),
             Some(ValueLocation::Subnode(nid)) => {
                 let tree = self.node.subnode_tree(nid)?;
@@ -375,6 +391,10 @@ impl Attachment {
 
     /// The embedded message of an `ATTACH_EMBEDDED_MESSAGE` attachment (PidTagAttachDataObject).
     pub fn embedded_message(&self) -> PstResult<Option<Message>> {
+        // OLE attachments (method 6) also keep a PtypObject there, holding a compound file.
+        if self.method() != Some(ATTACH_EMBEDDED_MESSAGE) {
+            return Ok(None);
+        }
         let nid = match self.pc.value_location(PID_TAG_ATTACH_DATA)? {
             Some(ValueLocation::Subnode(nid)) => nid,
             // A heap item holding the subnode NID and size (MS-PST 2.3.3.5 PtypObject).

@@ -133,8 +133,18 @@ impl Ndb {
                 problem: format!("{structure} cLevel {c_level} / cEnt {c_ent} do not fit"),
             });
         }
+        // Every leaf block occupies its own aligned slot of the file, so no honest data tree
+        // has more leaves than that.
+        let max_leaves = (self.file_size() / self.format().block_alignment()) as usize + 1;
         for i in 0..c_ent {
             let child = read_id(&data, 8 + i * id, id);
+            if out.len() >= max_leaves {
+                return Err(PstError::Block {
+                    bid,
+                    offset: 0,
+                    problem: "data tree lists more blocks than the file can hold".into(),
+                });
+            }
             if c_level == 1 {
                 out.push(BlockId(child));
             } else {
@@ -155,9 +165,17 @@ impl Ndb {
                 limit,
             });
         }
-        let mut out = Vec::with_capacity(tree.total_size as usize);
+        let mut out = Vec::with_capacity((tree.total_size as usize).min(1 << 20));
         for b in tree.blocks {
             out.extend_from_slice(&self.read_block(b)?);
+            if out.len() as u64 > limit {
+                return Err(PstError::OutOfBounds {
+                    what: "node data",
+                    offset: 0,
+                    len: out.len() as u64,
+                    limit,
+                });
+            }
         }
         Ok(out)
     }
@@ -166,7 +184,8 @@ impl Ndb {
     pub fn subnodes(&self, bid_sub: BlockId) -> PstResult<Vec<SubnodeEntry>> {
         let mut out = Vec::new();
         if bid_sub.0 != 0 {
-            self.collect_subnodes(bid_sub, 0, &mut out)?;
+            let mut seen = std::collections::HashSet::new();
+            self.collect_subnodes(bid_sub, 0, &mut seen, &mut out)?;
         }
         Ok(out)
     }
@@ -175,10 +194,18 @@ impl Ndb {
         &self,
         bid: BlockId,
         depth: u32,
+        seen: &mut std::collections::HashSet<u64>,
         out: &mut Vec<SubnodeEntry>,
     ) -> PstResult<()> {
         if depth > MAX_BTREE_DEPTH {
             return Err(PstError::TooDeep { offset: 0, limit: MAX_BTREE_DEPTH });
+        }
+        if !seen.insert(bid.key()) {
+            return Err(PstError::Block {
+                bid,
+                offset: 0,
+                problem: "SIBLOCK refers to a block already visited".into(),
+            });
         }
         let data = self.read_block(bid)?;
         let format = self.format();
@@ -212,7 +239,7 @@ impl Ndb {
                 });
             } else {
                 let child = BlockId(read_id(&data, at + id, id));
-                self.collect_subnodes(child, depth + 1, out)?;
+                self.collect_subnodes(child, depth + 1, seen, out)?;
             }
         }
         Ok(())

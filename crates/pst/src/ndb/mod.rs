@@ -17,6 +17,7 @@ pub use page::{BlockEntry, NodeEntry};
 use crate::error::{PstError, PstResult};
 use crate::io::Source;
 use page::{BTreePage, PTYPE_BBT, PTYPE_NBT};
+use std::collections::HashSet;
 use std::sync::Mutex;
 
 /// B-trees deeper than this are treated as corrupt (real files have 2–4 levels).
@@ -162,7 +163,8 @@ impl Ndb {
     /// Visits every leaf entry of the node B-tree in key order.
     pub fn for_each_node(&self, mut f: impl FnMut(NodeEntry)) -> PstResult<()> {
         let format = self.format();
-        self.walk(self.header.root.node_btree, PTYPE_NBT, 0, &mut |page| {
+        let mut seen = HashSet::new();
+        self.walk(self.header.root.node_btree, PTYPE_NBT, 0, &mut seen, &mut |page| {
             for i in 0..page.c_ent {
                 f(page.node_entry(format, i));
             }
@@ -172,7 +174,8 @@ impl Ndb {
     /// Visits every leaf entry of the block B-tree in key order.
     pub fn for_each_block(&self, mut f: impl FnMut(BlockEntry)) -> PstResult<()> {
         let format = self.format();
-        self.walk(self.header.root.block_btree, PTYPE_BBT, 0, &mut |page| {
+        let mut seen = HashSet::new();
+        self.walk(self.header.root.block_btree, PTYPE_BBT, 0, &mut seen, &mut |page| {
             for i in 0..page.c_ent {
                 f(page.block_entry(format, i));
             }
@@ -184,10 +187,20 @@ impl Ndb {
         bref: BlockRef,
         ptype: u8,
         depth: u32,
+        seen: &mut HashSet<u64>,
         leaf: &mut dyn FnMut(&BTreePage),
     ) -> PstResult<()> {
         if depth >= MAX_BTREE_DEPTH {
             return Err(PstError::TooDeep { offset: bref.ib, limit: MAX_BTREE_DEPTH });
+        }
+        // A page reached twice is a cycle or a shared subtree in a damaged file.
+        if !seen.insert(bref.ib) {
+            return Err(PstError::field(
+                "BTENTRY",
+                "BREF",
+                bref.ib,
+                "points to a page already visited",
+            ));
         }
         let page = self.read_page(bref, ptype)?;
         if page.c_level == 0 {
@@ -196,7 +209,7 @@ impl Ndb {
         }
         for i in 0..page.c_ent {
             let (_, child) = page.child(self.format(), i);
-            if let Err(err) = self.walk(child, ptype, depth + 1, leaf) {
+            if let Err(err) = self.walk(child, ptype, depth + 1, seen, leaf) {
                 self.tolerate(err)?;
             }
         }
