@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 the operation failed, 2 usage error or bad input.
 
 mod output;
+mod pst_cmd;
 
 use clap::{Parser, Subcommand};
 use output::{CliError, Output};
@@ -28,15 +29,18 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Inspect PST and OST files: info, ls, dump, check.
+    Pst {
+        #[command(subcommand)]
+        command: pst_cmd::PstCommand,
+    },
+}
 
 fn run(cli: Cli) -> Result<(), CliError> {
     let out = Output::new(cli.json);
-    match cli.command {}
-    #[allow(unreachable_code)]
-    {
-        let _ = out;
-        Ok(())
+    match cli.command {
+        Command::Pst { command } => pst_cmd::run(command, out),
     }
 }
 
