@@ -17,8 +17,8 @@ pub use page::{BlockEntry, NodeEntry};
 use crate::error::{PstError, PstResult};
 use crate::io::Source;
 use page::{BTreePage, PTYPE_BBT, PTYPE_NBT};
-use std::collections::HashSet;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 /// B-trees deeper than this are treated as corrupt (real files have 2–4 levels).
 const MAX_BTREE_DEPTH: u32 = 16;
@@ -45,6 +45,47 @@ pub struct Ndb {
     pub(crate) header: Header,
     pub(crate) options: OpenOptions,
     problems: Mutex<Vec<Problem>>,
+    page_cache: PageCache,
+}
+
+/// Bytes of B-tree pages kept in memory: the upper levels of both B-trees stay cached, so a
+/// lookup costs about one read; the bound keeps memory flat whatever the file size.
+const PAGE_CACHE_BYTES: usize = 8 << 20;
+const PAGE_CACHE_SHARDS: usize = 16;
+
+/// A sharded cache of parsed B-tree pages keyed by file offset. A full shard is emptied
+/// rather than tracked for recency: simple, bounded, and lookups stay lock-light.
+#[derive(Debug)]
+struct PageCache {
+    shards: Vec<Mutex<HashMap<u64, Arc<BTreePage>>>>,
+    per_shard: usize,
+}
+
+impl PageCache {
+    fn new(page_size: usize) -> PageCache {
+        let per_shard = PAGE_CACHE_BYTES / page_size / PAGE_CACHE_SHARDS;
+        PageCache {
+            shards: (0..PAGE_CACHE_SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            per_shard,
+        }
+    }
+
+    fn shard(&self, ib: u64) -> &Mutex<HashMap<u64, Arc<BTreePage>>> {
+        &self.shards[((ib >> 9) as usize) % PAGE_CACHE_SHARDS]
+    }
+
+    fn get(&self, ib: u64) -> Option<Arc<BTreePage>> {
+        self.shard(ib).lock().ok()?.get(&ib).cloned()
+    }
+
+    fn insert(&self, ib: u64, page: Arc<BTreePage>) {
+        if let Ok(mut shard) = self.shard(ib).lock() {
+            if shard.len() >= self.per_shard {
+                shard.clear();
+            }
+            shard.insert(ib, page);
+        }
+    }
 }
 
 impl Ndb {
@@ -52,7 +93,8 @@ impl Ndb {
         let len = usize::try_from(source.size().min(Header::READ_SIZE as u64)).unwrap_or(0);
         let bytes = source.read("HEADER", 0, len)?;
         let header = Header::parse(&bytes)?;
-        Ok(Ndb { source, header, options, problems: Mutex::new(Vec::new()) })
+        let page_cache = PageCache::new(header.format.page_size());
+        Ok(Ndb { source, header, options, problems: Mutex::new(Vec::new()), page_cache })
     }
 
     pub fn header(&self) -> &Header {
@@ -91,18 +133,31 @@ impl Ndb {
         self.problems.lock().map(|p| p.clone()).unwrap_or_default()
     }
 
-    fn read_page(&self, bref: BlockRef, ptype: u8) -> PstResult<BTreePage> {
+    fn read_page(&self, bref: BlockRef, ptype: u8) -> PstResult<Arc<BTreePage>> {
+        if let Some(page) = self.page_cache.get(bref.ib)
+            && page.trailer.ptype == ptype
+            && page.trailer.bid.key() == bref.bid.key()
+        {
+            return Ok(page);
+        }
         let format = self.format();
         let data = self.source.read("B-tree page", bref.ib, format.page_size())?;
         let (page, crc) = BTreePage::parse(format, bref.ib, bref.bid, ptype, data)?;
         if let Some(err) = crc {
             self.tolerate(err)?;
         }
+        let page = Arc::new(page);
+        self.page_cache.insert(bref.ib, page.clone());
         Ok(page)
     }
 
     /// Descends a B-tree to the leaf entry with `key`; returns the leaf page and entry index.
-    fn find(&self, root: BlockRef, ptype: u8, key: u64) -> PstResult<Option<(BTreePage, usize)>> {
+    fn find(
+        &self,
+        root: BlockRef,
+        ptype: u8,
+        key: u64,
+    ) -> PstResult<Option<(Arc<BTreePage>, usize)>> {
         let format = self.format();
         let mut bref = root;
         let mut level_above: Option<u8> = None;
