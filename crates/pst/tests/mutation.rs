@@ -84,17 +84,28 @@ fn mutate_and_walk(name: &str, variants: usize, seed: u64) {
 
 #[test]
 fn mutated_ansi_files_never_panic() {
-    mutate_and_walk("pstsdk-test_ansi.pst", 120, 0x9E37_79B9_7F4A_7C15);
+    mutate_and_walk("pstsdk-test_ansi.pst", 200, 0x9E37_79B9_7F4A_7C15);
 }
 
 #[test]
 fn mutated_unicode_files_never_panic() {
-    mutate_and_walk("pstsdk-submessage.pst", 120, 0xD1B5_4A32_D192_ED03);
+    mutate_and_walk("pstsdk-submessage.pst", 200, 0xD1B5_4A32_D192_ED03);
 }
 
 #[test]
 fn mutated_files_with_appointments_and_embedded_messages_never_panic() {
-    mutate_and_walk("java-libpst-dist-list.pst", 120, 0x94D0_49BB_1331_11EB);
+    mutate_and_walk("java-libpst-dist-list.pst", 200, 0x94D0_49BB_1331_11EB);
+}
+
+#[test]
+fn mutated_ansi_stores_with_hundreds_of_messages_never_panic() {
+    mutate_and_walk("pst2john-97_outlook_pass12345.pst", 50, 0x2545_F491_4F6C_DD1D);
+}
+
+#[test]
+fn mutated_4k_page_osts_never_panic() {
+    // 16 MiB per variant: fewer variants, same code paths as the small files plus zlib blocks.
+    mutate_and_walk("pst-extractor-outlookcom-2013.ost", 25, 0x5851_F42D_4C95_7F2D);
 }
 
 #[test]

@@ -139,6 +139,34 @@ impl MessageStore {
         self.pc.i32(PID_TAG_PST_PASSWORD).map_or(0, |v| v as u32)
     }
 
+    /// Whether `password` is the store's password: PidTagPstPassword holds the MS-PST 5.3
+    /// CRC of the password's 8-bit bytes (windows-1252). A store without one accepts any.
+    pub fn password_matches(&self, password: &str) -> bool {
+        let crc = self.password_crc();
+        if crc == 0 {
+            return true;
+        }
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(password);
+        crate::ndb::crc::compute_crc(&bytes) == crc
+    }
+
+    /// The entry ID of an object in this store (MS-PST 2.4.3.2): `rgbFlags` 0, the store's
+    /// record key as provider UID, then the NID.
+    pub fn entry_id(&self, nid: NodeId) -> Option<Vec<u8>> {
+        let uid = self.record_key().filter(|k| k.len() == 16)?;
+        let mut id = Vec::with_capacity(24);
+        id.extend_from_slice(&[0; 4]);
+        id.extend_from_slice(&uid);
+        id.extend_from_slice(&nid.0.to_le_bytes());
+        Some(id)
+    }
+
+    /// The NID an entry ID names, if the ID belongs to this store.
+    pub fn nid_from_entry_id(&self, entry_id: &[u8]) -> Option<NodeId> {
+        let uid = self.record_key()?;
+        (entry_id.len() == 24 && entry_id[4..20] == uid[..]).then(|| NodeId(u32_at(entry_id, 20)))
+    }
+
     /// NID of a folder named by an entry-ID property (IPM subtree, Deleted Items, search root).
     pub fn folder_nid(&self, prop_id: u16) -> Option<NodeId> {
         match self.pc.value(prop_id) {
@@ -200,7 +228,12 @@ impl Folder {
 
     /// NIDs of the subfolders, in hierarchy-table order.
     pub fn subfolder_nids(&self) -> PstResult<Vec<NodeId>> {
-        row_ids(&self.hierarchy_table()?)
+        // Search folders have no hierarchy table: no subfolders.
+        match self.hierarchy_table() {
+            Ok(t) => row_ids(&t),
+            Err(PstError::NodeNotFound { .. }) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
     }
 
     /// NIDs of the messages, in contents-table order.
@@ -208,12 +241,27 @@ impl Folder {
         match self.contents_table() {
             Ok(t) => row_ids(&t),
             Err(PstError::NodeNotFound { .. }) => Ok(Vec::new()),
+            // Outlook leaves some search folders' 0x10 node as a heap with MS-PST's reserved
+            // bClientSig 0xAC instead of a table context: nothing to list.
+            Err(PstError::Heap { .. }) if self.nid.type_code() == 0x03 => Ok(Vec::new()),
             Err(e) => Err(e),
         }
     }
 
+    /// The subfolders in hierarchy-table order. A row whose folder node is missing is
+    /// skipped (and recorded as a problem) rather than failing the whole list.
     pub fn subfolders(&self) -> PstResult<Vec<Folder>> {
-        self.subfolder_nids()?.into_iter().map(|nid| self.file.folder(nid)).collect()
+        let mut out = Vec::new();
+        for nid in self.subfolder_nids()? {
+            match self.file.folder(nid) {
+                Ok(folder) => out.push(folder),
+                Err(err @ PstError::NodeNotFound { .. }) => {
+                    self.file.record_problem(format!("hierarchy table of {}", self.nid), &err);
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(out)
     }
 
     pub fn file(&self) -> &PstFile {
@@ -259,6 +307,26 @@ impl Message {
 
     pub fn message_class(&self) -> Option<String> {
         self.pc.string(PID_TAG_MESSAGE_CLASS)
+    }
+
+    /// PidTagBody, decoded.
+    pub fn body(&self) -> Option<String> {
+        self.pc.string(PID_TAG_BODY)
+    }
+
+    /// PidTagHtml as stored (bytes in the message's HTML charset), or a string value encoded
+    /// as UTF-8.
+    pub fn html(&self) -> Option<Vec<u8>> {
+        match self.pc.value(PID_TAG_HTML).ok()?? {
+            PropValue::Binary(b) => Some(b),
+            PropValue::String(s) | PropValue::String8(s) => Some(s.into_bytes()),
+            _ => None,
+        }
+    }
+
+    /// PidTagRtfCompressed as stored (MS-OXRTFCP compressed RTF).
+    pub fn rtf_compressed(&self) -> Option<Vec<u8>> {
+        self.pc.bytes(PID_TAG_RTF_COMPRESSED).ok().flatten()
     }
 
     pub fn subject(&self) -> Option<String> {
