@@ -91,6 +91,9 @@ fn walk_message(
     if let Some(err) = errors.into_iter().next() {
         return Err(err);
     }
+    if let Err(err) = message.rtf() {
+        file.record_problem(format!("{} RTF body", message.nid()), &err);
+    }
     if let Some(recipients) = message.recipients()? {
         recipients.rows().try_for_each(|row| row.and_then(|r| r.values()).map(drop))?;
     }
@@ -106,9 +109,11 @@ fn walk_message(
                 continue;
             }
             if depth >= MAX_EMBEDDING_DEPTH {
-                return Err(PstError::NotFound(format!(
-                    "embedded messages nest deeper than {MAX_EMBEDDING_DEPTH}"
-                )));
+                return Err(PstError::Property {
+                    nid: attachment.nid(),
+                    prop_id: 0x3701,
+                    problem: format!("embedded messages nest deeper than {MAX_EMBEDDING_DEPTH}"),
+                });
             }
             walk_message(file, &embedded, depth + 1, report)?;
         } else if let Some(mut reader) = attachment.data_reader()? {

@@ -194,3 +194,16 @@ fn every_property_of_every_message_decodes() {
         }
     }
 }
+
+#[test]
+fn compressed_rtf_bodies_decompress_to_rtf() {
+    let file = open("aspose-Outlook.pst");
+    let mut seen = 0;
+    for message in all_messages(&file) {
+        if let Some(rtf) = message.rtf().unwrap() {
+            assert!(rtf.starts_with("{\\rtf1"), "{}", &rtf[..rtf.len().min(40)]);
+            seen += 1;
+        }
+    }
+    assert!(seen > 0);
+}

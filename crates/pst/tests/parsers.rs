@@ -112,3 +112,22 @@ fn a_header_with_a_wrong_partial_crc_names_the_field() {
     let err = Header::parse(&bytes).unwrap_err().to_string();
     assert!(err.contains("dwCRCPartial"), "{err}");
 }
+
+proptest! {
+    #[test]
+    fn rtf_decompression_of_arbitrary_bodies_never_panics(
+        body in proptest::collection::vec(any::<u8>(), 0..300),
+        raw_size in any::<u32>(),
+        mela in any::<bool>(),
+    ) {
+        // A header that passes the size and CRC checks, so the body reaches the decoder.
+        let mut data = Vec::new();
+        data.extend_from_slice(&((body.len() + 12) as u32).to_le_bytes());
+        data.extend_from_slice(&raw_size.to_le_bytes());
+        data.extend_from_slice(if mela { b"MELA" } else { b"LZFu" });
+        data.extend_from_slice(&pst::ndb::crc::compute_crc(&body).to_le_bytes());
+        data.extend_from_slice(&body);
+        let _ = pst::messaging::decompress_rtf(&data);
+        let _ = pst::messaging::decompress_rtf(&data[..data.len() / 2]);
+    }
+}

@@ -329,6 +329,18 @@ impl Message {
         self.pc.bytes(PID_TAG_RTF_COMPRESSED).ok().flatten()
     }
 
+    /// The RTF body: PidTagRtfCompressed decompressed (MS-OXRTFCP) with the `compressed-rtf`
+    /// crate. The header is checked first, since that crate trusts its sizes.
+    pub fn rtf(&self) -> PstResult<Option<String>> {
+        let Some(data) = self.rtf_compressed() else { return Ok(None) };
+        let bad = |problem: String| PstError::Property {
+            nid: self.node.nid,
+            prop_id: PID_TAG_RTF_COMPRESSED,
+            problem,
+        };
+        decompress_rtf(&data).map(Some).map_err(bad)
+    }
+
     pub fn subject(&self) -> Option<String> {
         self.pc.string(PID_TAG_SUBJECT).map(|s| strip_subject_prefix(&s).to_owned())
     }
@@ -386,6 +398,32 @@ fn message_codepage(pc: &PropertyContext) -> Option<u32> {
         .into_iter()
         .find_map(|id| pc.i32(id))
         .map(|cp| cp as u32)
+}
+
+/// Decompresses an MS-OXRTFCP stream (PidTagRtfCompressed) to RTF text. The header is checked
+/// here before the `compressed-rtf` crate sees it, since that crate trusts its sizes.
+pub fn decompress_rtf(data: &[u8]) -> Result<String, String> {
+    if data.len() < 16 {
+        return Err(format!("{} bytes cannot hold the 16-byte header", data.len()));
+    }
+    let comp_size = u32_at(data, 0) as usize;
+    let raw_size = u32_at(data, 4) as usize;
+    if u32_at(data, 8) == 0x414C_454D {
+        // "MELA": stored uncompressed. Writers put COMPSIZE into RAWSIZE here, so the
+        // text is what follows the header, up to RAWSIZE.
+        let text = &data[16..data.len().min(16 + raw_size)];
+        let text = text.split(|&b| b == 0).next().unwrap_or_default();
+        return Ok(text.iter().map(|&b| char::from(b)).collect());
+    }
+    // A 2-byte reference expands to at most 17 bytes (MS-OXRTFCP 2.2.1.2.2).
+    let max_raw = (data.len() - 16) * 9 + 4096;
+    if comp_size + 4 != data.len() || raw_size > max_raw {
+        return Err(format!(
+            "COMPSIZE {comp_size} / RAWSIZE {raw_size} do not fit {} bytes",
+            data.len()
+        ));
+    }
+    compressed_rtf::decompress_rtf(data).map_err(|e| e.to_string())
 }
 
 /// A subject may start with SOH and a prefix length (MS-OXCMSG 2.2.1.46 "subject prefix"
