@@ -83,7 +83,12 @@ impl PropertyContext {
     }
 
     fn entry(&self, id: u16) -> Option<PcEntry> {
-        self.entries.iter().find(|e| e.id == id).copied()
+        // BTH records come in key order (MS-PST 2.3.2.3); a damaged heap may break that, so
+        // fall back to a scan when the binary search misses.
+        match self.entries.binary_search_by_key(&id, |e| e.id) {
+            Ok(i) => Some(self.entries[i]),
+            Err(_) => self.entries.iter().find(|e| e.id == id).copied(),
+        }
     }
 
     /// The tag stored for a property ID.

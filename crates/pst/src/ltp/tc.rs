@@ -101,8 +101,12 @@ impl TableContext {
             let count = usize::try_from(tree.total_size).unwrap_or(usize::MAX) / row_size;
             (RowMatrix::Blocks(tree.blocks), count)
         };
-        // The row index BTH must at least parse; its order is not the table's order.
-        HeapTree::open(&heap, HeapId(u32_at(info, 10)))?;
+        // The row index BTH (hidRowIndex) must parse where present; rows are served in
+        // row-matrix order, which is the table's order.
+        let hid_row_index = u32_at(info, 10);
+        if hid_row_index != 0 {
+            HeapTree::open(&heap, HeapId(hid_row_index))?;
+        }
         Ok(TableContext {
             node,
             heap,

@@ -5,6 +5,7 @@ use crate::io::{u16_at, u32_at};
 use crate::ltp::PropertyContext;
 use crate::ltp::value::decode_utf16;
 use mapi::{Guid, NamedId, NamedProperty};
+use std::collections::HashMap;
 
 const PID_TAG_NAMEID_STREAM_GUID: u16 = 0x0002;
 const PID_TAG_NAMEID_STREAM_ENTRY: u16 = 0x0003;
@@ -20,6 +21,8 @@ pub const PS_PUBLIC_STRINGS: Guid =
 #[derive(Debug, Clone, Default)]
 pub struct NameToIdMap {
     entries: Vec<(u16, NamedProperty)>,
+    by_id: HashMap<u16, usize>,
+    by_name: HashMap<NamedProperty, u16>,
 }
 
 impl NameToIdMap {
@@ -59,17 +62,19 @@ impl NameToIdMap {
             let Some(prop_id) = 0x8000u16.checked_add(prop_idx) else { continue };
             out.push((prop_id, NamedProperty { set, id }));
         }
-        Ok(NameToIdMap { entries: out })
+        let by_id = out.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect();
+        let by_name = out.iter().map(|(id, n)| (n.clone(), *id)).collect();
+        Ok(NameToIdMap { entries: out, by_id, by_name })
     }
 
     /// The named property behind an ID in 0x8000..=0xFFFE.
     pub fn name_of(&self, prop_id: u16) -> Option<&NamedProperty> {
-        self.entries.iter().find(|(id, _)| *id == prop_id).map(|(_, n)| n)
+        self.by_id.get(&prop_id).map(|&i| &self.entries[i].1)
     }
 
     /// The ID a named property is mapped to in this store.
     pub fn id_of(&self, name: &NamedProperty) -> Option<u16> {
-        self.entries.iter().find(|(_, n)| n == name).map(|(id, _)| *id)
+        self.by_name.get(name).copied()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (u16, &NamedProperty)> {
