@@ -211,11 +211,20 @@ fn item_line(file: &PstFile, nid: NodeId) -> ItemLine {
 
 fn dump(path: &Path, out: Output) -> Result<(), CliError> {
     let file = open(path, false)?;
-    let value = pst::dump::dump(&file).map_err(|e| failed(path, e))?;
+    let dump = pst::dump::dump(&file).map_err(|e| failed(path, e))?;
     if out.is_json() {
-        return out.emit(&value, |_| Ok(()));
+        // Byte for byte what pst_dump.py prints, so `diff` works without normalising.
+        let text = pst::dump::to_json_text(&dump);
+        let mut stdout = std::io::stdout().lock();
+        return match stdout.write_all(text.as_bytes()) {
+            Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(CliError::failed(format!("cannot write output: {err}")))
+            }
+            _ => Ok(()),
+        };
     }
     // For people: folder paths with item counts, like `pst_dump.py --summary`.
+    let value = serde_json::to_value(&dump).map_err(|e| CliError::failed(e.to_string()))?;
     out.emit(&value, |w| {
         let mut total = 0;
         summary(w, &value["root"], "", &mut total)?;

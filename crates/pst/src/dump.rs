@@ -11,7 +11,7 @@ use crate::messaging::props::*;
 use crate::messaging::{Folder, PstFile, strip_subject_prefix};
 use crate::ndb::NodeId;
 use mapi::{FileTime, PropValue};
-use serde_json::{Value, json};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// Message classes libpff opens as messages; other items (e.g.
@@ -33,11 +33,61 @@ const LIBPFF_MESSAGE_CLASS_PREFIXES: &[&str] = &[
     "REPORT.IPM",
 ];
 
+/// The dump document: `{"root": folder}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dump {
+    pub root: DumpFolder,
+}
+
+/// A folder; `error` only when libpff-style reading of the folder failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DumpFolder {
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub subfolders: Vec<DumpFolder>,
+    pub messages: Vec<DumpItem>,
+}
+
+/// An item of a folder, or the error that kept it from opening.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum DumpItem {
+    Message(DumpMessage),
+    Error { error: String },
+}
+
+/// One item, fields in pst_dump.py's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DumpMessage {
+    pub subject: Option<String>,
+    pub sender_name: Option<String>,
+    pub message_class: Option<String>,
+    pub creation_time: Option<String>,
+    pub delivery_time: Option<String>,
+    pub plain_text_body_sha256: Option<String>,
+    pub html_body_sha256: Option<String>,
+    pub attachment_count: Option<usize>,
+    pub recipient_count: Option<usize>,
+}
+
 /// Dumps the whole file from the root folder (NID 0x122).
-pub fn dump(file: &PstFile) -> PstResult<Value> {
+pub fn dump(file: &PstFile) -> PstResult<Dump> {
     let root = file.root_folder()?;
     let children = Children::read(file)?;
-    Ok(json!({ "root": dump_folder(&root, &children, true, 0) }))
+    Ok(Dump { root: dump_folder(&root, &children, true, 0) })
+}
+
+/// The dump as pst_dump.py writes it (`json.dumps(indent=1, ensure_ascii=False)` plus a
+/// newline), so the two outputs compare byte for byte.
+pub fn to_json_text(dump: &Dump) -> String {
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    // Serialising plain structs of strings and integers cannot fail.
+    let _ = dump.serialize(&mut serializer);
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// libpff lists a folder's subfolders and messages from the node B-tree (nodes whose
@@ -66,7 +116,7 @@ impl Children {
     }
 }
 
-fn dump_folder(folder: &Folder, children: &Children, is_root: bool, depth: usize) -> Value {
+fn dump_folder(folder: &Folder, children: &Children, is_root: bool, depth: usize) -> DumpFolder {
     let name = if is_root { None } else { folder.display_name() };
     let mut subfolders = Vec::new();
     // A folder tree deeper than this is a cycle in a damaged file.
@@ -77,25 +127,27 @@ fn dump_folder(folder: &Folder, children: &Children, is_root: bool, depth: usize
             }
             subfolders.push(match folder.file().folder(nid) {
                 Ok(sub) => dump_folder(&sub, children, false, depth + 1),
-                Err(err) => json!({
-                    "name": null, "error": err.to_string(), "subfolders": [], "messages": []
-                }),
+                Err(err) => DumpFolder {
+                    name: None,
+                    error: Some(err.to_string()),
+                    subfolders: Vec::new(),
+                    messages: Vec::new(),
+                },
             });
         }
     }
-    let mut messages = Vec::new();
-    {
-        for nid in children.of(folder.nid(), &[0x04]) {
-            messages.push(match dump_message(folder.file(), nid) {
-                Ok(m) => m,
-                Err(err) => json!({ "error": err.to_string() }),
-            });
-        }
-    }
-    json!({ "name": name, "subfolders": subfolders, "messages": messages })
+    let messages = children
+        .of(folder.nid(), &[0x04])
+        .into_iter()
+        .map(|nid| match dump_message(folder.file(), nid) {
+            Ok(m) => DumpItem::Message(m),
+            Err(err) => DumpItem::Error { error: err.to_string() },
+        })
+        .collect();
+    DumpFolder { name, error: None, subfolders, messages }
 }
 
-fn dump_message(file: &PstFile, nid: NodeId) -> PstResult<Value> {
+fn dump_message(file: &PstFile, nid: NodeId) -> PstResult<DumpMessage> {
     let message = file.message(nid)?;
     let pc = message.properties();
     let class = pc.string(PID_TAG_MESSAGE_CLASS).filter(|s| !s.is_empty());
@@ -105,31 +157,32 @@ fn dump_message(file: &PstFile, nid: NodeId) -> PstResult<Value> {
     // libpff reports an empty string value as absent.
     let non_empty = |id| pc.string(id).filter(|s| !s.is_empty());
     let subject = non_empty(PID_TAG_SUBJECT);
-    let sender = non_empty(PID_TAG_SENDER_NAME);
+    let sender_name = non_empty(PID_TAG_SENDER_NAME);
     if !is_message {
-        return Ok(json!({
-            "subject": subject,
-            "sender_name": sender,
-            "message_class": class,
-            "creation_time": null,
-            "delivery_time": null,
-            "plain_text_body_sha256": null,
-            "html_body_sha256": null,
-            "attachment_count": null,
-            "recipient_count": null,
-        }));
+        // A generic item: libpff gives only what the property context holds, verbatim.
+        return Ok(DumpMessage {
+            subject,
+            sender_name,
+            message_class: class,
+            creation_time: None,
+            delivery_time: None,
+            plain_text_body_sha256: None,
+            html_body_sha256: None,
+            attachment_count: None,
+            recipient_count: None,
+        });
     }
-    Ok(json!({
-        "subject": subject.as_deref().map(strip_subject_prefix),
-        "sender_name": sender,
-        "message_class": class,
-        "creation_time": iso_time(pc, PID_TAG_CREATION_TIME),
-        "delivery_time": iso_time(pc, PID_TAG_MESSAGE_DELIVERY_TIME),
-        "plain_text_body_sha256": body_sha256(pc, PID_TAG_BODY),
-        "html_body_sha256": body_sha256(pc, PID_TAG_HTML),
-        "attachment_count": message.attachment_count().ok(),
-        "recipient_count": message.recipient_count().ok(),
-    }))
+    Ok(DumpMessage {
+        subject: subject.as_deref().map(|s| strip_subject_prefix(s).to_owned()),
+        sender_name,
+        message_class: class,
+        creation_time: iso_time(pc, PID_TAG_CREATION_TIME),
+        delivery_time: iso_time(pc, PID_TAG_MESSAGE_DELIVERY_TIME),
+        plain_text_body_sha256: body_sha256(pc, PID_TAG_BODY),
+        html_body_sha256: body_sha256(pc, PID_TAG_HTML),
+        attachment_count: message.attachment_count().ok(),
+        recipient_count: message.recipient_count().ok(),
+    })
 }
 
 /// SHA-256 of a body as UTF-8 (strings) or as stored (binary).

@@ -25,10 +25,24 @@ fn every_corpus_file_dumps_exactly_like_libpff() {
         let expected: Value =
             serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
         let file = pst::PstFile::open(&path).unwrap();
-        let got = pst::dump::dump(&file).unwrap();
+        let got = serde_json::to_value(pst::dump::dump(&file).unwrap()).unwrap();
         if got != expected {
             mismatches.push(path.file_name().unwrap().to_string_lossy().into_owned());
         }
     }
     assert!(mismatches.is_empty(), "dumps differ from libpff for {mismatches:?}");
+}
+
+#[test]
+fn every_corpus_dump_is_byte_identical_to_pst_dump_py_output() {
+    let mut mismatches = Vec::new();
+    for path in common::corpus_files() {
+        let expected = std::fs::read_to_string(path.with_extension("expected.json")).unwrap();
+        let file = pst::PstFile::open(&path).unwrap();
+        let text = pst::dump::to_json_text(&pst::dump::dump(&file).unwrap());
+        if text != expected {
+            mismatches.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    assert!(mismatches.is_empty(), "text differs from pst_dump.py for {mismatches:?}");
 }
