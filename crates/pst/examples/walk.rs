@@ -23,7 +23,10 @@ fn walk_message(message: &Message, totals: &mut Totals, depth: usize) {
         }
     }
     for attachment in message.attachments().unwrap_or_default() {
-        totals.properties += attachment.properties().all().0.len() as u64;
+        // Every property but the data, which is streamed below rather than loaded whole.
+        let pc = attachment.properties();
+        let tags: Vec<_> = pc.tags().filter(|t| t.id() != 0x3701).collect();
+        totals.properties += tags.iter().filter(|t| pc.value(t.id()).is_ok()).count() as u64;
         if depth < 16
             && let Ok(Some(embedded)) = attachment.embedded_message()
         {
