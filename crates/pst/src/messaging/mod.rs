@@ -426,8 +426,8 @@ pub fn decompress_rtf(data: &[u8]) -> Result<String, String> {
     compressed_rtf::decompress_rtf(data).map_err(|e| e.to_string())
 }
 
-/// A subject may start with SOH and a prefix length (MS-OXCMSG 2.2.1.46 "subject prefix"
-/// normalisation as stored by some writers); the marker is not part of the text.
+/// Subjects stored by some writers start with U+0001 and one character giving the length of the
+/// subject prefix (`RE: `...); that marker is not part of the text (libpff strips it too).
 pub fn strip_subject_prefix(subject: &str) -> &str {
     let mut chars = subject.chars();
     if chars.next() == Some('\u{1}') {
