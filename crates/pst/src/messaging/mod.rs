@@ -391,10 +391,11 @@ impl Message {
     }
 }
 
-/// The code page for a message's 8-bit strings: PidTagInternetCodepage, then
-/// PidTagMessageCodepage; `None` means windows-1252.
+/// The code page for a message's 8-bit strings: PidTagMessageCodepage (MS-OXPROPS: "the code
+/// page used to encode the non-Unicode string properties"), else PidTagInternetCodepage (the
+/// body's code page); `None` means windows-1252.
 fn message_codepage(pc: &PropertyContext) -> Option<u32> {
-    [PID_TAG_INTERNET_CODEPAGE, PID_TAG_MESSAGE_CODEPAGE]
+    [PID_TAG_MESSAGE_CODEPAGE, PID_TAG_INTERNET_CODEPAGE]
         .into_iter()
         .find_map(|id| pc.i32(id))
         .map(|cp| cp as u32)
