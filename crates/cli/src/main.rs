@@ -6,6 +6,7 @@ mod entryid_cmd;
 mod instance_cmd;
 mod output;
 mod prop_cmd;
+mod pst_cmd;
 
 use clap::{Parser, Subcommand};
 use output::{CliError, Output};
@@ -45,6 +46,11 @@ enum Command {
         /// PidTag…/PidLid…/PidName… name, 0x + 8 hex digits (tag) or 0x + 4 hex digits (ID).
         query: String,
     },
+    /// Inspect PST and OST files: info, ls, dump, check.
+    Pst {
+        #[command(subcommand)]
+        command: pst_cmd::PstCommand,
+    },
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -53,6 +59,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Instance(command) => instance_cmd::run(command, out),
         Command::Prop { query } => prop_cmd::run(&query, out),
         Command::Entryid(command) => entryid_cmd::run(command, out),
+        Command::Pst { command } => pst_cmd::run(command, out),
     }
 }
 
