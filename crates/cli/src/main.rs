@@ -2,8 +2,12 @@
 //!
 //! Exit codes: 0 success, 1 the operation failed, 2 usage error or bad input.
 
+mod entryid_cmd;
+mod instance_cmd;
 mod mailbox_cmd;
 mod output;
+mod prop_cmd;
+mod pst_cmd;
 
 use clap::{Parser, Subcommand};
 use output::{CliError, Output};
@@ -30,6 +34,24 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The per-user Outpost instance that every command talks to.
+    #[command(subcommand)]
+    Instance(instance_cmd::InstanceCommand),
+    /// Work with entry IDs (the EntryID / StoreID strings of the Outlook object model).
+    #[command(subcommand)]
+    Entryid(entryid_cmd::EntryIdCommand),
+    /// Look up a property: canonical MS-OXPROPS name, tag, ID, type, and property set for
+    /// named properties. Accepts a name (PidTagSubject), a tag (0x0037001F) or an ID (0x0037).
+    /// Prints one object, or a list when an ID matches several properties; unknown → exit 2.
+    Prop {
+        /// PidTag…/PidLid…/PidName… name, 0x + 8 hex digits (tag) or 0x + 4 hex digits (ID).
+        query: String,
+    },
+    /// Inspect PST and OST files: info, ls, dump, check.
+    Pst {
+        #[command(subcommand)]
+        command: pst_cmd::PstCommand,
+    },
     /// Create, inspect and check embedded mailbox files.
     #[command(subcommand)]
     Mailbox(mailbox_cmd::MailboxCommand),
@@ -38,6 +60,10 @@ enum Command {
 fn run(cli: Cli) -> Result<(), CliError> {
     let out = Output::new(cli.json);
     match cli.command {
+        Command::Instance(command) => instance_cmd::run(command, out),
+        Command::Prop { query } => prop_cmd::run(&query, out),
+        Command::Entryid(command) => entryid_cmd::run(command, out),
+        Command::Pst { command } => pst_cmd::run(command, out),
         Command::Mailbox(command) => mailbox_cmd::run(command, out),
     }
 }

@@ -1,0 +1,130 @@
+//! `outpost instance run|status|stop`: the per-user instance.
+
+use crate::output::{CliError, Output};
+use clap::Subcommand;
+use service::{Client, DaemonConfig, Handler, InstancePaths, Launcher, ServiceError};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Environment override of the idle timeout, in seconds (tests and short-lived automation).
+pub const IDLE_TIMEOUT_ENV: &str = "OUTPOST_INSTANCE_IDLE_SECONDS";
+
+#[derive(Debug, Subcommand)]
+pub enum InstanceCommand {
+    /// Run the instance in the foreground (normally started for you by any command).
+    Run {
+        /// Exit after this many seconds without clients [default: 900, or OUTPOST_INSTANCE_IDLE_SECONDS].
+        #[arg(long)]
+        idle_timeout: Option<u64>,
+    },
+    /// Make sure the instance runs (start it if needed), then show its status.
+    Start,
+    /// Show the running instance: pid, uptime, version, clients (does not start one).
+    Status,
+    /// Stop the running instance (it starts again on next use).
+    Stop,
+}
+
+/// The requests the instance answers beyond ping/status/stop; session methods arrive with the
+/// session layer.
+#[derive(Debug)]
+struct SessionHandler;
+
+impl Handler for SessionHandler {
+    fn handle(
+        &self,
+        method: &str,
+        _params: serde_json::Value,
+    ) -> Result<serde_json::Value, mapi::MapiError> {
+        Err(mapi::MapiError::new(mapi::ErrorCode::NoSupport, format!("unknown method {method:?}")))
+    }
+}
+
+fn service_error(err: ServiceError) -> CliError {
+    CliError::from(err.to_mapi())
+}
+
+pub fn paths() -> Result<InstancePaths, CliError> {
+    InstancePaths::from_environment().map_err(service_error)
+}
+
+/// Connects to the instance, starting it if needed (the `GetActiveObject`-or-`CreateObject`
+/// of Outlook automation, without the races).
+pub fn get_or_start() -> Result<Client, CliError> {
+    let paths = paths()?;
+    let program = std::env::current_exe()
+        .map_err(|err| CliError::failed(format!("cannot find the outpost executable: {err}")))?;
+    let launcher = Launcher { program, args: vec!["instance".into(), "run".into()] };
+    Client::get_or_start(&paths, &launcher, Duration::from_secs(10)).map_err(service_error)
+}
+
+pub fn run(command: InstanceCommand, out: Output) -> Result<(), CliError> {
+    match command {
+        InstanceCommand::Run { idle_timeout } => {
+            let mut config = DaemonConfig::new(paths()?);
+            let from_env = std::env::var(IDLE_TIMEOUT_ENV).ok().and_then(|v| v.parse::<u64>().ok());
+            if let Some(seconds) = idle_timeout.or(from_env) {
+                config.idle_timeout = Duration::from_secs(seconds);
+            }
+            match service::daemon::run(config, Arc::new(SessionHandler)) {
+                // Someone else is already serving: that is the outcome the caller wanted.
+                Err(ServiceError::AlreadyRunning(dir)) => {
+                    tracing::info!(dir = %dir.display(), "an instance is already running");
+                    Ok(())
+                }
+                other => other.map_err(service_error),
+            }
+        }
+        InstanceCommand::Start | InstanceCommand::Status => {
+            let connected = match command {
+                InstanceCommand::Start => Some(get_or_start()?),
+                _ => match Client::connect(&paths()?) {
+                    Ok(client) => Some(client),
+                    Err(ServiceError::NotRunning) => None,
+                    Err(err) => return Err(service_error(err)),
+                },
+            };
+            let status = match connected {
+                Some(mut client) => {
+                    let mut status =
+                        client.call("status", serde_json::Value::Null).map_err(service_error)?;
+                    status["running"] = serde_json::Value::Bool(true);
+                    status
+                }
+                None => serde_json::json!({"running": false}),
+            };
+            out.emit(&status, |w| {
+                if status.get("running") == Some(&serde_json::Value::Bool(false)) {
+                    return writeln!(w, "no instance is running");
+                }
+                writeln!(w, "pid:       {}", status["pid"])?;
+                writeln!(w, "version:   {}", status["version"].as_str().unwrap_or(""))?;
+                writeln!(
+                    w,
+                    "uptime:    {:.1} s",
+                    status["uptime_seconds"].as_f64().unwrap_or(0.0)
+                )?;
+                writeln!(w, "clients:   {}", status["clients"])?;
+                writeln!(w, "idle stop: {} s", status["idle_timeout_seconds"])?;
+                writeln!(w, "runtime:   {}", status["runtime_dir"].as_str().unwrap_or(""))
+            })
+        }
+        InstanceCommand::Stop => {
+            let result = match Client::connect(&paths()?) {
+                Ok(mut client) => {
+                    let pid = client.welcome().pid;
+                    client.call("stop", serde_json::Value::Null).map_err(service_error)?;
+                    serde_json::json!({"stopped": true, "pid": pid})
+                }
+                Err(ServiceError::NotRunning) => {
+                    serde_json::json!({"stopped": false, "running": false})
+                }
+                Err(err) => return Err(service_error(err)),
+            };
+            out.emit(&result, |w| match result["pid"].as_u64() {
+                Some(pid) => writeln!(w, "stopped the instance (pid {pid})"),
+                None => writeln!(w, "no instance is running"),
+            })
+        }
+    }
+}

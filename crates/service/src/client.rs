@@ -1,0 +1,207 @@
+//! Connecting to the instance, starting it when nothing answers.
+
+use crate::{InstancePaths, ServiceError};
+use mapi::MapiError;
+use serde_json::Value;
+use std::ffi::OsString;
+use std::fs::OpenOptions;
+use std::io::ErrorKind;
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use wire::{ClientMessage, Hello, MAX_FRAME_LEN, PROTOCOL_VERSION, ServerMessage, Welcome};
+
+/// How to start the daemon: normally the running `outpost` binary with `instance run`.
+#[derive(Debug, Clone)]
+pub struct Launcher {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+}
+
+/// A connection to the instance. Requests are answered in order on one connection.
+#[derive(Debug)]
+pub struct Client {
+    stream: UnixStream,
+    next_id: u64,
+    welcome: Welcome,
+}
+
+impl Client {
+    /// Connects to a running instance; `NotRunning` if nothing answers.
+    pub fn connect(paths: &InstancePaths) -> Result<Client, ServiceError> {
+        let stream = match UnixStream::connect(&paths.socket) {
+            Ok(stream) => stream,
+            Err(err)
+                if matches!(err.kind(), ErrorKind::NotFound | ErrorKind::ConnectionRefused) =>
+            {
+                return Err(ServiceError::NotRunning);
+            }
+            Err(source) => return Err(ServiceError::Io { path: paths.socket.clone(), source }),
+        };
+        let mut client = Client {
+            stream,
+            next_id: 1,
+            welcome: Welcome { protocol_version: 0, server_version: String::new(), pid: 0 },
+        };
+        client.handshake()?;
+        Ok(client)
+    }
+
+    /// Connects, or starts the daemon with `launcher` and connects once it answers.
+    /// Starters serialise on `start.lock`: of many racing clients one starts the daemon and
+    /// the others find it when they get the lock.
+    pub fn get_or_start(
+        paths: &InstancePaths,
+        launcher: &Launcher,
+        timeout: Duration,
+    ) -> Result<Client, ServiceError> {
+        match Client::connect(paths) {
+            Err(ServiceError::NotRunning) => {}
+            other => return other,
+        }
+        paths.create_dir()?;
+        let start_lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&paths.start_lock)
+            .map_err(|source| ServiceError::Io { path: paths.start_lock.clone(), source })?;
+        start_lock
+            .lock()
+            .map_err(|source| ServiceError::Io { path: paths.start_lock.clone(), source })?;
+        match Client::connect(paths) {
+            Err(ServiceError::NotRunning) => {}
+            other => return other,
+        }
+        let log = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&paths.log)
+            .map_err(|source| ServiceError::Io { path: paths.log.clone(), source })?;
+        let mut command = Command::new(&launcher.program);
+        command.args(&launcher.args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(log);
+        #[cfg(unix)]
+        {
+            // Its own process group: a Ctrl-C aimed at the client does not reach the daemon.
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+        }
+        let mut child = command
+            .spawn()
+            .map_err(|source| ServiceError::Io { path: launcher.program.clone(), source })?;
+        tracing::debug!(pid = child.id(), "started the instance");
+        let deadline = Instant::now() + timeout;
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match Client::connect(paths) {
+                Err(ServiceError::NotRunning) => {}
+                other => return other,
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                // Exit 0 means another daemon won a race with a manual start: keep polling.
+                if !status.success() {
+                    return Err(ServiceError::StartTimeout {
+                        seconds: timeout.as_secs(),
+                        detail: Some(format!(
+                            "the instance exited with {status}; {}",
+                            log_tail(paths)
+                        )),
+                    });
+                }
+            }
+            if Instant::now() >= deadline {
+                return Err(ServiceError::StartTimeout {
+                    seconds: timeout.as_secs(),
+                    detail: Some(log_tail(paths)),
+                });
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(50));
+        }
+    }
+
+    pub fn welcome(&self) -> &Welcome {
+        &self.welcome
+    }
+
+    fn handshake(&mut self) -> Result<(), ServiceError> {
+        let hello = ClientMessage::Hello(Hello {
+            protocol_version: PROTOCOL_VERSION,
+            client_version: env!("CARGO_PKG_VERSION").to_owned(),
+            pid: std::process::id(),
+        });
+        self.send(&hello)?;
+        match self.receive()? {
+            ServerMessage::Welcome(welcome) if welcome.protocol_version == PROTOCOL_VERSION => {
+                self.welcome = welcome;
+                Ok(())
+            }
+            ServerMessage::Welcome(welcome) => Err(ServiceError::VersionMismatch {
+                server: welcome.protocol_version,
+                client: PROTOCOL_VERSION,
+            }),
+            ServerMessage::Error { error, .. }
+                if error.code == mapi::ErrorCode::Version.value() =>
+            {
+                Err(ServiceError::VersionMismatch { server: 0, client: PROTOCOL_VERSION })
+            }
+            ServerMessage::Error { error, .. } => Err(ServiceError::Mapi(MapiError::from(error))),
+            other => Err(ServiceError::Protocol(format!("expected welcome, got {other:?}"))),
+        }
+    }
+
+    /// Sends a request and waits for its result. Streamed chunks are gathered into an array
+    /// under `"chunks"` when the final result is null.
+    pub fn call(&mut self, method: &str, params: Value) -> Result<Value, ServiceError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&ClientMessage::Request { id, method: method.to_owned(), params })?;
+        let mut chunks = Vec::new();
+        loop {
+            match self.receive()? {
+                ServerMessage::Response { id: got, result } if got == id => {
+                    if result.is_null() && !chunks.is_empty() {
+                        return Ok(serde_json::json!({ "chunks": chunks }));
+                    }
+                    return Ok(result);
+                }
+                ServerMessage::Chunk { id: got, data } if got == id => chunks.push(data),
+                ServerMessage::Error { id: Some(got), error } if got == id => {
+                    return Err(ServiceError::Mapi(MapiError::from(error)));
+                }
+                ServerMessage::Error { id: None, error } => {
+                    return Err(ServiceError::Mapi(MapiError::from(error)));
+                }
+                // Notifications and stale replies are not this call's business.
+                _ => {}
+            }
+        }
+    }
+
+    fn send(&mut self, message: &ClientMessage) -> Result<(), ServiceError> {
+        wire::write_frame(&mut self.stream, &wire::encode(message))?;
+        Ok(())
+    }
+
+    fn receive(&mut self) -> Result<ServerMessage, ServiceError> {
+        let frame =
+            wire::read_frame(&mut self.stream, MAX_FRAME_LEN)?.ok_or(ServiceError::Disconnected)?;
+        wire::decode_server(&frame).map_err(|err| ServiceError::Protocol(err.to_string()))
+    }
+}
+
+/// The last lines of the daemon's log, to explain a failed start.
+fn log_tail(paths: &InstancePaths) -> String {
+    let text = std::fs::read_to_string(&paths.log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().rev().take(5).collect();
+    if lines.is_empty() {
+        format!("no log in {}", paths.log.display())
+    } else {
+        format!(
+            "log {}: {}",
+            paths.log.display(),
+            lines.into_iter().rev().collect::<Vec<_>>().join(" | ")
+        )
+    }
+}

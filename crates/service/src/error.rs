@@ -1,0 +1,57 @@
+use mapi::{ErrorCode, MapiError};
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("another Outpost instance already serves {}", .0.display())]
+    AlreadyRunning(PathBuf),
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("instance protocol error: {0}")]
+    Protocol(String),
+    #[error(
+        "the running Outpost instance speaks protocol version {server}, this client speaks {client}; \
+         stop it with `outpost instance stop` (it restarts on next use)"
+    )]
+    VersionMismatch { server: u32, client: u32 },
+    #[error("the Outpost instance did not start within {seconds} s{}", detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    StartTimeout { seconds: u64, detail: Option<String> },
+    #[error("no Outpost instance is running")]
+    NotRunning,
+    #[error("the instance closed the connection")]
+    Disconnected,
+    #[error(transparent)]
+    Mapi(#[from] MapiError),
+    #[error("the instance is not supported on this platform yet")]
+    Unsupported,
+}
+
+impl ServiceError {
+    pub fn to_mapi(&self) -> MapiError {
+        match self {
+            ServiceError::Mapi(err) => err.clone(),
+            ServiceError::VersionMismatch { .. } => {
+                MapiError::new(ErrorCode::Version, self.to_string())
+            }
+            ServiceError::NotRunning | ServiceError::Disconnected => {
+                MapiError::new(ErrorCode::EndOfSession, self.to_string())
+            }
+            ServiceError::Unsupported => MapiError::new(ErrorCode::NoSupport, self.to_string()),
+            ServiceError::StartTimeout { .. } => {
+                MapiError::new(ErrorCode::Timeout, self.to_string())
+            }
+            ServiceError::Io { source, .. }
+                if source.kind() == std::io::ErrorKind::PermissionDenied =>
+            {
+                MapiError::new(ErrorCode::NoAccess, self.to_string())
+            }
+            _ => MapiError::new(ErrorCode::CallFailed, self.to_string()),
+        }
+    }
+}
+
+impl From<wire::FrameError> for ServiceError {
+    fn from(err: wire::FrameError) -> ServiceError {
+        ServiceError::Protocol(err.to_string())
+    }
+}

@@ -1,0 +1,51 @@
+//! The session crate's error enum and its mapping to MAPI codes.
+
+use mapi::{ErrorCode, MapiError};
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("no profile named {name:?}; existing profiles: {}", list(existing))]
+    ProfileNotFound { name: String, existing: Vec<String> },
+    #[error("a profile named {0:?} already exists")]
+    ProfileExists(String),
+    #[error("{0:?} is not a valid profile name (it must be 1-256 printable characters)")]
+    InvalidProfileName(String),
+    #[error(
+        "there is no default profile; create one or set one with `outpost profile set-default NAME`"
+    )]
+    NoDefaultProfile,
+    #[error("cannot determine the user's home directory; set OUTPOST_HOME")]
+    NoHomeDirectory,
+    #[error("{}: {reason}", path.display())]
+    BadProfileFile { path: PathBuf, reason: String },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() { "(none)".to_owned() } else { names.join(", ") }
+}
+
+impl SessionError {
+    /// The MAPI code Outlook would report for the same failure.
+    pub fn to_mapi(&self) -> MapiError {
+        let code = match self {
+            SessionError::ProfileNotFound { .. } | SessionError::NoDefaultProfile => {
+                ErrorCode::LogonFailed
+            }
+            SessionError::ProfileExists(_) => ErrorCode::Collision,
+            SessionError::InvalidProfileName(_) => ErrorCode::InvalidParameter,
+            SessionError::NoHomeDirectory => ErrorCode::NotInitialized,
+            SessionError::BadProfileFile { .. } => ErrorCode::CorruptData,
+            SessionError::Io { .. } => ErrorCode::DiskError,
+        };
+        MapiError::new(code, self.to_string())
+    }
+}
+
+impl From<SessionError> for MapiError {
+    fn from(err: SessionError) -> MapiError {
+        err.to_mapi()
+    }
+}
