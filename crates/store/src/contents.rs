@@ -13,7 +13,7 @@ use mapi::restriction::{
     sort_rows,
 };
 use mapi::{ErrorCode, MapiError, MapiResult, PropTag, PropType, PropValue, TaggedValue};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -74,6 +74,7 @@ fn plain_sort(order: &SortOrderSet) -> bool {
     order.category_count == 0
         && order.sorts.iter().all(|s| {
             sorts_in_sql(s.tag)
+                && !tags::is_computed(s.tag)
                 && matches!(s.direction, SortDirection::Ascending | SortDirection::Descending)
         })
 }
@@ -170,7 +171,18 @@ impl ContentsTable {
         let mut ids = BTreeSet::new();
         let needs_sub_objects = restriction.is_some_and(|r| restriction_ids(r, &mut ids));
         ids.extend(order.sorts.iter().map(|s| s.tag.id()));
+        let computed = ids.iter().any(|&id| tags::is_computed(PropTag::new(id, PropType::Null)));
         let mut rows = self.load_candidates(conn, &ids, needs_sub_objects)?;
+        if computed {
+            // Computed columns (size, entry ID, attachments flag) come from the full row.
+            for row in &mut rows {
+                if let Some(full) = self.load_row(conn, row.id)? {
+                    let sub = std::mem::take(&mut row.bag.sub_tables);
+                    row.bag = full;
+                    row.bag.sub_tables = sub;
+                }
+            }
+        }
         if let Some(restriction) = restriction {
             let mut filter = RowFilter::new(restriction).map_err(MapiError::from)?;
             rows.retain(|row| filter.matches(row));
@@ -285,11 +297,14 @@ impl ContentsTable {
     }
 
     fn load_row(&self, conn: &Connection, id: i64) -> StoreResult<Option<PropertyBag>> {
-        if sql::message_home(conn, id)?.is_none() {
+        let size: Option<i64> = conn
+            .prepare_cached("SELECT size FROM messages WHERE id = ?1 AND folder_id IS NOT NULL")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        let Some(size) = size else {
             return Ok(None);
-        }
+        };
         let props = sql::load_props(conn, id)?;
-        let size: usize = props.iter().map(|v| v.value.byte_size()).sum();
         let has_attachments: bool = conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM attachments WHERE message_id = ?1)")?
             .query_row([id], |r| r.get(0))?;

@@ -181,7 +181,8 @@ impl Mailbox {
                 let id = sql::next_id(tx)?;
                 insert.execute(params![id, folder, associated])?;
                 sql::write_props(tx, id, props)?;
-                sql::refresh_sort_columns(tx, id)?;
+                let size: usize = props.iter().map(|v| v.value.byte_size()).sum();
+                sql::refresh_sort_columns(tx, id, i64::try_from(size).unwrap_or(i64::MAX))?;
                 out.push(ids.message_entry_id(folder, id));
             }
             Ok(out)

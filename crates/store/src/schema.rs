@@ -41,6 +41,9 @@ CREATE TABLE messages (
     -- A copy of PidTagMessageDeliveryTime for the view every client opens first (a folder by
     -- delivery time): the index answers it without touching the properties.
     delivery_time     INTEGER,
+    -- PidTagMessageSize as of the last save (recipients and attachments included), so tables
+    -- show it without reading the whole message.
+    size              INTEGER NOT NULL DEFAULT 0,
     CHECK ((folder_id IS NULL) <> (parent_attachment IS NULL))
 ) STRICT;
 CREATE INDEX messages_by_folder ON messages(folder_id, associated, delivery_time, id);
