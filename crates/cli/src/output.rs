@@ -27,9 +27,10 @@ impl Output {
         let stdout = std::io::stdout();
         let mut lock = stdout.lock();
         let result = if self.json {
-            serde_json::to_writer_pretty(&mut lock, value)
-                .map_err(std::io::Error::other)
-                .and_then(|()| writeln!(lock))
+            // Serialise first, so a write error keeps its io::ErrorKind (BrokenPipe below).
+            let text = serde_json::to_string_pretty(value)
+                .map_err(|err| CliError::failed(format!("cannot encode output: {err}")))?;
+            writeln!(lock, "{text}")
         } else {
             text(&mut lock)
         };
