@@ -6,6 +6,7 @@ mod entryid_cmd;
 mod instance_cmd;
 mod output;
 mod prop_cmd;
+mod session_cmd;
 
 use clap::{Parser, Subcommand};
 use output::{CliError, Output};
@@ -45,6 +46,8 @@ enum Command {
         /// PidTag…/PidLid…/PidName… name, 0x + 8 hex digits (tag) or 0x + 4 hex digits (ID).
         query: String,
     },
+    #[command(flatten)]
+    Session(session_cmd::SessionCommand),
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -53,6 +56,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Instance(command) => instance_cmd::run(command, out),
         Command::Prop { query } => prop_cmd::run(&query, out),
         Command::Entryid(command) => entryid_cmd::run(command, out),
+        Command::Session(command) => session_cmd::run(command, out),
     }
 }
 
