@@ -259,17 +259,28 @@ impl NameSpace {
                 ))
             });
         }
-        let parsed = EntryId::decode(entry_id).map_err(MapiError::from)?;
-        let uid = parsed.provider_uid();
-        self.store_by_uid(uid)?.ok_or_else(|| {
-            SessionError::Mapi(MapiError::not_found(format!(
-                "no store mounted in profile {:?} has provider UID {uid} (a {} entry ID); \
-                 mounted: {}",
-                self.current_profile_name(),
-                parsed.kind_name(),
-                self.mounted_summary()
-            )))
-        })
+        // Bytes 4..20 are the provider UID of every entry ID (MS-OXCDATA 2.2.1); the owning
+        // store validates the rest, so the hot path parses nothing else.
+        let uid = match entry_id.get(4..20).and_then(|b| <[u8; 16]>::try_from(b).ok()) {
+            Some(bytes) => ProviderUid(bytes),
+            None => {
+                return Err(SessionError::Mapi(
+                    EntryId::decode(entry_id).err().map(MapiError::from).unwrap_or_else(|| {
+                        MapiError::invalid_entry_id("entry ID shorter than 20 bytes")
+                    }),
+                ));
+            }
+        };
+        if let Some(store) = self.store_by_uid(uid)? {
+            return Ok(store);
+        }
+        let kind = EntryId::decode(entry_id).map_err(MapiError::from)?.kind_name();
+        Err(SessionError::Mapi(MapiError::not_found(format!(
+            "no store mounted in profile {:?} has provider UID {uid} (a {kind} entry ID); \
+             mounted: {}",
+            self.current_profile_name(),
+            self.mounted_summary()
+        ))))
     }
 
     /// `GetFolderFromID(EntryIDFolder, EntryIDStore)`, IDs in hex.
