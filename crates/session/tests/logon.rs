@@ -217,3 +217,34 @@ fn recipients_resolve_against_contacts_and_smtp_addresses() {
     assert_eq!(smtp.address_type.as_deref(), Some("SMTP"));
     assert_eq!(ns.create_recipient("  ").unwrap_err().code(), ErrorCode::InvalidParameter);
 }
+
+#[test]
+fn session_handles_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync + std::fmt::Debug>() {}
+    assert_send_sync::<session::Application>();
+    assert_send_sync::<session::NameSpace>();
+    assert_send_sync::<session::Store>();
+    assert_send_sync::<session::Folder>();
+    assert_send_sync::<session::Items>();
+    assert_send_sync::<session::Item>();
+    assert_send_sync::<session::TypedItem>();
+    assert_send_sync::<session::SessionError>();
+}
+
+#[test]
+fn a_namespace_is_shared_across_threads() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    let inbox = ns.get_default_folder(OlDefaultFolders::Inbox).unwrap();
+    let id = common::saved_item(&inbox, None, "shared");
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let ns = ns.clone();
+            let id = id.clone();
+            std::thread::spawn(move || ns.get_item_from_id(&id, None).unwrap().subject().unwrap())
+        })
+        .collect();
+    for handle in handles {
+        assert_eq!(handle.join().unwrap().as_deref(), Some("shared"));
+    }
+}
