@@ -248,3 +248,26 @@ fn a_namespace_is_shared_across_threads() {
         assert_eq!(handle.join().unwrap().as_deref(), Some("shared"));
     }
 }
+
+#[test]
+fn a_missing_extra_store_is_listed_as_unavailable_but_a_missing_default_store_fails_logon() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    let path = fx.extra_mailbox("Gone");
+    ns.add_store(&path).unwrap();
+    ns.logoff();
+    std::fs::remove_file(&path).unwrap();
+    ns.logon(None, None, false, false).unwrap();
+    assert_eq!(ns.stores().unwrap().len(), 1);
+    let unavailable = ns.unavailable_stores();
+    assert_eq!(unavailable.len(), 1);
+    assert_eq!(unavailable[0].config.display_name, "Gone");
+    assert!(unavailable[0].error.message.contains("Gone.mailbox"), "{}", unavailable[0].error);
+
+    let default = ns.default_store().unwrap().file_path().unwrap().to_owned();
+    ns.logoff();
+    std::fs::remove_file(&default).unwrap();
+    let err = ns.logon(None, None, false, false).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::LogonFailed);
+    assert!(err.to_string().contains("default store"), "{err}");
+}
