@@ -4,6 +4,7 @@
 
 mod entryid_cmd;
 mod instance_cmd;
+mod mailbox_cmd;
 mod output;
 mod prop_cmd;
 mod pst_cmd;
@@ -51,6 +52,9 @@ enum Command {
         #[command(subcommand)]
         command: pst_cmd::PstCommand,
     },
+    /// Create, inspect and check embedded mailbox files.
+    #[command(subcommand)]
+    Mailbox(mailbox_cmd::MailboxCommand),
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -60,6 +64,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Prop { query } => prop_cmd::run(&query, out),
         Command::Entryid(command) => entryid_cmd::run(command, out),
         Command::Pst { command } => pst_cmd::run(command, out),
+        Command::Mailbox(command) => mailbox_cmd::run(command, out),
     }
 }
 
