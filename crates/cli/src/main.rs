@@ -4,8 +4,10 @@
 
 mod entryid_cmd;
 mod instance_cmd;
+mod mailbox_cmd;
 mod output;
 mod prop_cmd;
+mod pst_cmd;
 mod session_cmd;
 
 use clap::{Parser, Subcommand};
@@ -46,6 +48,14 @@ enum Command {
         /// PidTag…/PidLid…/PidName… name, 0x + 8 hex digits (tag) or 0x + 4 hex digits (ID).
         query: String,
     },
+    /// Inspect PST and OST files: info, ls, dump, check.
+    Pst {
+        #[command(subcommand)]
+        command: pst_cmd::PstCommand,
+    },
+    /// Create, inspect and check embedded mailbox files.
+    #[command(subcommand)]
+    Mailbox(mailbox_cmd::MailboxCommand),
     #[command(flatten)]
     Session(session_cmd::SessionCommand),
 }
@@ -56,6 +66,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Instance(command) => instance_cmd::run(command, out),
         Command::Prop { query } => prop_cmd::run(&query, out),
         Command::Entryid(command) => entryid_cmd::run(command, out),
+        Command::Pst { command } => pst_cmd::run(command, out),
+        Command::Mailbox(command) => mailbox_cmd::run(command, out),
         Command::Session(command) => session_cmd::run(command, out),
     }
 }

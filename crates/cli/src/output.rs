@@ -14,6 +14,10 @@ impl Output {
         Output { json }
     }
 
+    pub fn is_json(self) -> bool {
+        self.json
+    }
+
     /// Prints `value` as JSON, or calls `text` to print it for people.
     pub fn emit<T: Serialize>(
         self,

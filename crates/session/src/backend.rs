@@ -45,16 +45,9 @@ pub fn open_embedded(path: &Path) -> MapiResult<Arc<dyn MessageStore>> {
     Ok(Arc::new(store::Mailbox::open(path)?))
 }
 
-/// Opens a PST file read-only (`password` for password-protected stores).
+/// Opens a PST or OST file read-only (`password` for password-protected PSTs).
 pub fn open_pst(path: &Path, password: Option<&str>) -> MapiResult<Arc<dyn MessageStore>> {
-    let _ = password;
-    Err(MapiError::new(
-        ErrorCode::NoSupport,
-        format!(
-            "{}: PST files cannot be mounted by this build (the PST provider is not linked in yet)",
-            path.display()
-        ),
-    ))
+    Ok(Arc::new(pst::provider::PstStore::open(path, password)?))
 }
 
 /// What kind of store a file holds, judged by its first bytes; `None` for anything else.

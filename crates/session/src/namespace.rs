@@ -230,6 +230,11 @@ impl NameSpace {
         self.with(|s| Ok(s.stores.iter().find(|st| st.provider_uid() == uid).cloned()))
     }
 
+    fn store_by_store_id(&self, store_id: &[u8]) -> SessionResult<Option<Store>> {
+        let parsed = store::parse_store_id(store_id)?;
+        self.with(|s| Ok(s.stores.iter().find(|st| st.answers_to(&parsed)).cloned()))
+    }
+
     fn mounted_summary(&self) -> String {
         self.read()
             .as_ref()
@@ -247,13 +252,12 @@ impl NameSpace {
     /// whose provider UID starts the entry ID (MAPI routes `OpenEntry` the same way).
     pub fn route(&self, entry_id: &[u8], store_id: Option<&[u8]>) -> SessionResult<Store> {
         if let Some(store_id) = store_id {
-            let uid = store::store_id_provider_uid(store_id)?;
-            return self.store_by_uid(uid)?.ok_or_else(|| {
+            return self.store_by_store_id(store_id)?.ok_or_else(|| {
                 SessionError::Mapi(MapiError::new(
                     ErrorCode::Unconfigured,
                     format!(
-                        "the information store could not be opened: no store with provider UID \
-                         {uid} is mounted in profile {:?}",
+                        "the information store could not be opened: the store ID names no store \
+                         mounted in profile {:?}",
                         self.current_profile_name()
                     ),
                 ))
@@ -324,10 +328,9 @@ impl NameSpace {
     /// when none is.
     pub fn get_store_from_id(&self, store_id: &str) -> SessionResult<Store> {
         let bytes = entry_id_bytes("store ID", store_id)?;
-        let uid = store::store_id_provider_uid(&bytes)?;
-        self.store_by_uid(uid)?.ok_or_else(|| {
+        self.store_by_store_id(&bytes)?.ok_or_else(|| {
             SessionError::Mapi(MapiError::not_found(format!(
-                "no store with provider UID {uid} is mounted in profile {:?}",
+                "the store ID names no store mounted in profile {:?}",
                 self.current_profile_name()
             )))
         })
@@ -376,8 +379,8 @@ impl NameSpace {
             return Ok(store.clone());
         }
         if let Ok(bytes) = mapi::hex::decode(wanted)
-            && let Ok(uid) = store::store_id_provider_uid(&bytes)
-            && let Some(store) = stores.iter().find(|s| s.provider_uid() == uid)
+            && let Ok(parsed) = store::parse_store_id(&bytes)
+            && let Some(store) = stores.iter().find(|s| s.answers_to(&parsed))
         {
             return Ok(store.clone());
         }

@@ -53,7 +53,12 @@ impl Store {
                     .unwrap_or_else(|| "Mailbox".to_owned()),
             }
         };
-        let store_entry_id = store_entry_id(&config, provider_uid);
+        // The provider's own `PidTagStoreEntryId` when it has one (the PST provider does),
+        // else the form Outpost builds for embedded mailboxes.
+        let store_entry_id = match backend.get_prop(tags::PidTagStoreEntryId) {
+            Ok(Some(PropValue::Binary(id))) if !id.is_empty() => id,
+            _ => store_entry_id(&config, provider_uid),
+        };
         Store {
             inner: Arc::new(StoreInner {
                 config,
@@ -79,10 +84,11 @@ impl Store {
     }
 
     /// The store's entry ID (`PidTagStoreEntryId`): a wrapped Store Object EntryID
-    /// (MS-OXCDATA 2.2.4.3) whose provider data is laid out as a PST store ID is observed to
-    /// be: 4 flag bytes, the store's provider UID, 4 zero bytes, the file path in UTF-16LE with
-    /// a terminating NUL. The DLL name is `mspst.dll` for PSTs and `outpost.dll` for embedded
-    /// mailboxes. The provider UID routes it back to the mounted store.
+    /// (MS-OXCDATA 2.2.4.3). A PST's is the PST provider's own (DLL `mspst.dll`, provider data
+    /// = 4 flag bytes, the mspst provider UID, 4 zero bytes, the file path in UTF-16LE + NUL).
+    /// An embedded mailbox's is built the same way with DLL `outpost.dll` and the mailbox's own
+    /// provider UID in place of mspst's. Either routes back to the mounted store (by path or by
+    /// provider UID).
     pub fn store_entry_id(&self) -> &[u8] {
         &self.inner.store_entry_id
     }
@@ -160,7 +166,11 @@ impl Store {
         self.inner
             .ipm_subtree_id
             .get_or_init(|| {
-                self.inner.backend.special_folder_entry_id(SpecialFolder::IpmSubtree).ok()
+                self.inner
+                    .backend
+                    .special_folder_entry_id(SpecialFolder::IpmSubtree)
+                    .ok()
+                    .map(|id| self.own_entry_id(id))
             })
             .clone()
     }
@@ -185,7 +195,7 @@ impl Store {
             Lookup::Persist(persist_id) => locate_persisted(backend.as_ref(), persist_id),
             Lookup::ExchangeOnly(why) => Err(MapiError::not_found(why)),
         };
-        located.map_err(|err| {
+        located.map(|id| self.own_entry_id(id)).map_err(|err| {
             if err.code == ErrorCode::NotFound {
                 SessionError::Mapi(MapiError::not_found(format!(
                     "store {:?} has no {} folder ({}): {}",
@@ -198,6 +208,24 @@ impl Store {
                 SessionError::Mapi(err)
             }
         })
+    }
+
+    /// An entry ID read from this store's own special-folder properties names a folder of
+    /// this store (MS-OXOSFLD 2.2), so a different provider UID in it is stale: files made
+    /// from a copy of another store (some PST samples) keep the old store's record key there.
+    /// The ID is read with this store's UID instead, as the store would have written it.
+    fn own_entry_id(&self, mut entry_id: Vec<u8>) -> Vec<u8> {
+        if let Some(uid) = entry_id.get_mut(4..20)
+            && uid != &self.inner.provider_uid.0[..]
+        {
+            tracing::debug!(
+                store = %self.display_name(),
+                stale = %mapi::hex::encode(uid),
+                "special-folder entry ID carries another store's provider UID; using this store's"
+            );
+            uid.copy_from_slice(&self.inner.provider_uid.0);
+        }
+        entry_id
     }
 
     /// `Store.GetDefaultFolder`: the default folder of that type in this store. A store that
@@ -223,7 +251,7 @@ impl Store {
         let Ok(finder) = self.inner.backend.special_folder_entry_id(SpecialFolder::Finder) else {
             return Ok(Vec::new());
         };
-        let Ok(finder) = self.get_folder_from_id_bytes(&finder) else {
+        let Ok(finder) = self.get_folder_from_id_bytes(&self.own_entry_id(finder)) else {
             return Ok(Vec::new());
         };
         finder.folders()
@@ -341,19 +369,29 @@ fn store_entry_id(config: &StoreConfig, uid: ProviderUid) -> Vec<u8> {
     EntryId::StoreObject(StoreObjectEntryId::wrap(dll, data)).encode()
 }
 
-/// The provider UID a store ID routes to, if the bytes are a store ID Outpost can route.
-pub(crate) fn store_id_provider_uid(store_id: &[u8]) -> SessionResult<ProviderUid> {
+/// A parsed store ID: `MAPI_E_INVALID_ENTRYID` for bytes that are not a store entry ID.
+pub(crate) fn parse_store_id(store_id: &[u8]) -> SessionResult<EntryId> {
     match EntryId::decode(store_id).map_err(MapiError::from)? {
-        EntryId::StoreObject(wrapped) => wrapped.wrapped_provider_uid().ok_or_else(|| {
-            SessionError::Mapi(MapiError::invalid_entry_id(
-                "the store ID wraps no provider UID after its DLL name",
-            ))
-        }),
+        parsed @ EntryId::StoreObject(_) => Ok(parsed),
         other => Err(SessionError::Mapi(MapiError::invalid_entry_id(format!(
             "not a store ID: a {} entry ID (store IDs use provider UID {})",
             other.kind_name(),
             ProviderUid::STORE_WRAP
         )))),
+    }
+}
+
+impl Store {
+    /// Whether a parsed store ID names this store: the same store by meaning (DLL and file
+    /// path, `EntryId::same_object`), or a wrapper around this store's provider UID.
+    pub(crate) fn answers_to(&self, store_id: &EntryId) -> bool {
+        if let EntryId::StoreObject(wrapped) = store_id
+            && wrapped.wrapped_provider_uid() == Some(self.provider_uid())
+        {
+            return true;
+        }
+        EntryId::decode(self.store_entry_id())
+            .is_ok_and(|mine| EntryId::same_object(&mine, store_id))
     }
 }
 

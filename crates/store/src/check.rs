@@ -198,6 +198,17 @@ fn invariants(conn: &Connection, report: &mut CheckReport) -> StoreResult<()> {
             }
         }
     }
+    let stale = count(
+        conn,
+        &format!(
+            "SELECT COUNT(*) FROM messages m WHERE m.folder_id IS NOT NULL AND m.delivery_time IS NOT \
+             (SELECT value FROM properties p WHERE p.object_id = m.id AND p.tag = {})",
+            crate::tags::MESSAGE_DELIVERY_TIME.0
+        ),
+    )?;
+    if stale > 0 {
+        problems.push(format!("{stale} messages have a stale delivery_time sort column"));
+    }
     let default_receive =
         count(conn, "SELECT COUNT(*) FROM receive_folders WHERE message_class = ''")?;
     if default_receive != 1 {

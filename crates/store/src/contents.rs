@@ -172,20 +172,41 @@ impl ContentsTable {
     }
 
     fn sql_view(&self, conn: &Connection, order: &SortOrderSet) -> StoreResult<Vec<i64>> {
-        let mut query = String::from(
-            "SELECT m.id FROM messages m WHERE m.folder_id = ?1 AND m.associated = ?2 ORDER BY ",
-        );
-        for sort in &order.sorts {
+        if let [only] = &order.sorts[..]
+            && only.tag == tags::MESSAGE_DELIVERY_TIME
+        {
+            // Served by the messages_by_folder index alone. Ties (same delivery time) follow the
+            // direction of the sort, newest ID first when descending.
+            let direction =
+                if only.direction == SortDirection::Descending { "DESC" } else { "ASC" };
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT id FROM messages WHERE folder_id = ?1 AND associated = ?2 \
+                 ORDER BY delivery_time {direction}, id {direction}"
+            ))?;
+            let ids = stmt
+                .query_map(rusqlite::params![self.folder, self.associated], |r| r.get(0))?
+                .collect::<Result<Vec<i64>, _>>()?;
+            return Ok(ids);
+        }
+        // One LEFT JOIN per key: a missing property is NULL, which SQLite sorts first when
+        // ascending and last when descending, as the evaluator orders missing values.
+        let mut joins = String::new();
+        let mut keys = String::new();
+        for (k, sort) in order.sorts.iter().enumerate() {
             let direction =
                 if sort.direction == SortDirection::Descending { "DESC" } else { "ASC" };
             let _ = write!(
-                query,
-                "(SELECT value FROM properties p WHERE p.object_id = m.id AND p.tag = {}) {direction}, ",
+                joins,
+                " LEFT JOIN properties p{k} ON p{k}.object_id = m.id AND p{k}.tag = {}",
                 sort.tag.0
             );
+            let _ = write!(keys, "p{k}.value {direction}, ");
         }
-        query.push_str("m.id");
-        let mut stmt = conn.prepare(&query)?;
+        let query = format!(
+            "SELECT m.id FROM messages m{joins} WHERE m.folder_id = ?1 AND m.associated = ?2 \
+             ORDER BY {keys}m.id"
+        );
+        let mut stmt = conn.prepare_cached(&query)?;
         let ids = stmt
             .query_map(rusqlite::params![self.folder, self.associated], |r| r.get(0))?
             .collect::<Result<Vec<i64>, _>>()?;

@@ -1,16 +1,14 @@
 //! Exchange-shaped long-term entry IDs (MS-OXCDATA 2.2.4.1 Folder EntryID, 2.2.4.2 Message
-//! EntryID): the mailbox GUID is the provider UID, the database GUID plus a 48-bit global
-//! counter identify the object (MS-OXCDATA 2.2.1.3.1 LongTermID; the counter is big-endian).
+//! EntryID), built and read with `mapi::entry_id`: the mailbox GUID is the provider UID, the
+//! database GUID plus a 48-bit global counter (the object's ID here) make the GID.
 
-use mapi::{ErrorCode, Guid, MapiError, MapiResult};
+use mapi::entry_id::{ExchangeFolderType, ExchangeMessageType, GlobalCounter};
+use mapi::{
+    EntryId, ErrorCode, FolderEntryId, Gid, Guid, MapiError, MapiResult, MessageEntryId,
+    ProviderUid,
+};
 
-/// eitLTPrivateFolder.
-pub const PRIVATE_FOLDER: u16 = 0x0001;
-/// eitLTPrivateMessage.
-pub const PRIVATE_MESSAGE: u16 = 0x0007;
-pub const FOLDER_ENTRY_ID_LEN: usize = 46;
-pub const MESSAGE_ENTRY_ID_LEN: usize = 70;
-const MAX_COUNTER: i64 = (1 << 48) - 1;
+pub const FOLDER_ENTRY_ID_LEN: usize = FolderEntryId::LEN;
 
 /// What an entry ID of this mailbox names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,45 +24,44 @@ pub struct IdContext {
     pub database: Guid,
 }
 
-fn push_long_term_id(out: &mut Vec<u8>, database: Guid, counter: i64) {
-    out.extend_from_slice(&database.to_le_bytes());
-    let counter = u64::try_from(counter).unwrap_or(0).to_be_bytes();
-    out.extend_from_slice(&counter[2..]);
-    out.extend_from_slice(&[0, 0]);
-}
-
 impl IdContext {
+    fn gid(&self, counter: i64) -> Gid {
+        // Object IDs come from a counter that starts at 0x100 and would need 2^48 objects to
+        // overflow 48 bits; clamp rather than panic.
+        let value = u64::try_from(counter).unwrap_or(0).min(GlobalCounter::MAX);
+        Gid::new(self.database, value).unwrap_or(Gid {
+            database_guid: self.database,
+            global_counter: GlobalCounter::from_be_bytes([0xFF; 6]),
+        })
+    }
+
     pub fn folder_entry_id(&self, folder: i64) -> Vec<u8> {
-        let mut out = Vec::with_capacity(FOLDER_ENTRY_ID_LEN);
-        out.extend_from_slice(&[0; 4]);
-        out.extend_from_slice(&self.mailbox.to_le_bytes());
-        out.extend_from_slice(&PRIVATE_FOLDER.to_le_bytes());
-        push_long_term_id(&mut out, self.database, folder);
-        out
+        FolderEntryId::new(
+            ProviderUid::from_guid(self.mailbox),
+            ExchangeFolderType::Private,
+            self.gid(folder),
+        )
+        .encode()
     }
 
     pub fn message_entry_id(&self, folder: i64, message: i64) -> Vec<u8> {
-        let mut out = Vec::with_capacity(MESSAGE_ENTRY_ID_LEN);
-        out.extend_from_slice(&[0; 4]);
-        out.extend_from_slice(&self.mailbox.to_le_bytes());
-        out.extend_from_slice(&PRIVATE_MESSAGE.to_le_bytes());
-        push_long_term_id(&mut out, self.database, folder);
-        push_long_term_id(&mut out, self.database, message);
-        out
+        MessageEntryId::new(
+            ProviderUid::from_guid(self.mailbox),
+            ExchangeMessageType::Private,
+            self.gid(folder),
+            self.gid(message),
+        )
+        .encode()
     }
 
-    fn counter(&self, bytes: &[u8], at: usize) -> MapiResult<i64> {
-        let database = Guid::from_le_bytes(bytes[at..at + 16].try_into().unwrap_or([0; 16]));
-        if database != self.database {
+    fn counter(&self, gid: Gid) -> MapiResult<i64> {
+        if gid.database_guid != self.database {
             return Err(MapiError::not_found(format!(
-                "the entry ID names database {database}, not this mailbox's {}",
-                self.database
+                "the entry ID names database {}, not this mailbox's {}",
+                gid.database_guid, self.database
             )));
         }
-        let mut counter = [0u8; 8];
-        counter[2..].copy_from_slice(&bytes[at + 16..at + 22]);
-        let value = i64::try_from(u64::from_be_bytes(counter)).unwrap_or(MAX_COUNTER);
-        Ok(value)
+        Ok(i64::try_from(gid.global_counter.value()).unwrap_or(i64::MAX))
     }
 
     /// Parses an entry ID of this mailbox, ignoring the flag bytes (short-term and long-term
@@ -86,19 +83,24 @@ impl IdContext {
                 ),
             ));
         }
-        let kind = u16::from_le_bytes([bytes[20], bytes[21]]);
-        match (kind, bytes.len()) {
-            (PRIVATE_FOLDER, FOLDER_ENTRY_ID_LEN) => {
-                Ok(ObjectRef::Folder(self.counter(bytes, 22)?))
+        let decoded =
+            EntryId::decode(bytes).map_err(|e| MapiError::invalid_entry_id(e.to_string()))?;
+        match decoded {
+            EntryId::Folder(id) if id.folder_type == ExchangeFolderType::Private => {
+                Ok(ObjectRef::Folder(self.counter(id.folder)?))
             }
-            (PRIVATE_MESSAGE, MESSAGE_ENTRY_ID_LEN) => Ok(ObjectRef::Message {
-                folder: self.counter(bytes, 22)?,
-                message: self.counter(bytes, 46)?,
-            }),
-            (kind, len) => Err(MapiError::invalid_entry_id(format!(
-                "entry ID type 0x{kind:04X} with {len} bytes is neither a private folder \
-                 (0x0001, {FOLDER_ENTRY_ID_LEN} bytes) nor a private message (0x0007, \
-                 {MESSAGE_ENTRY_ID_LEN} bytes)"
+            EntryId::Message(id) if id.message_type == ExchangeMessageType::Private => {
+                Ok(ObjectRef::Message {
+                    folder: self.counter(id.folder)?,
+                    message: self.counter(id.message)?,
+                })
+            }
+            _ => Err(MapiError::invalid_entry_id(format!(
+                "a {}-byte entry ID of this store that is neither a private folder ({} bytes) \
+                 nor a private message ({} bytes)",
+                bytes.len(),
+                FolderEntryId::LEN,
+                MessageEntryId::LEN
             ))),
         }
     }

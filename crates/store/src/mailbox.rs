@@ -56,6 +56,7 @@ impl Mailbox {
             let mut conn = rusqlite::Connection::open(&building)
                 .map_err(|source| StoreError::Sqlite { path: building.clone(), source })?;
             conn.pragma_update(None, "foreign_keys", true)?;
+            conn.pragma_update(None, "page_size", schema::PAGE_SIZE)?;
             conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
             let tx = conn.transaction()?;
             tx.execute_batch(schema::SCHEMA_V1)?;
@@ -142,6 +143,51 @@ impl Mailbox {
         self.shared.db.is_read_only()
     }
 
+    /// Saves many new messages into one folder in a single transaction (one fsync), for
+    /// importers and bulk loads; each message is its properties only. Returns the entry IDs in
+    /// order. All or nothing: on error no message of the batch exists.
+    pub fn insert_messages(
+        &self,
+        folder: &[u8],
+        messages: &[Vec<TaggedValue>],
+        associated: bool,
+    ) -> StoreResult<Vec<Vec<u8>>> {
+        self.shared.check_writable()?;
+        let folder = self.shared.folder_id(folder)?;
+        if let Some(bad) = messages.iter().flatten().find(|v| tags::is_computed(v.tag)) {
+            return Err(MapiError::new(
+                ErrorCode::Computed,
+                format!("property {} is computed by the store", bad.tag),
+            )
+            .into());
+        }
+        if let Some(bad) =
+            messages.iter().flatten().find(|v| v.tag.prop_type() != Some(v.value.prop_type()))
+        {
+            return Err(MapiError::invalid_parameter(format!(
+                "property {} is given a {} value",
+                bad.tag,
+                bad.value.prop_type()
+            ))
+            .into());
+        }
+        let ids = self.shared.ids;
+        self.shared.db.write(|tx| {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO messages (id, folder_id, associated) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut out = Vec::with_capacity(messages.len());
+            for props in messages {
+                let id = sql::next_id(tx)?;
+                insert.execute(params![id, folder, associated])?;
+                sql::write_props(tx, id, props)?;
+                sql::refresh_sort_columns(tx, id)?;
+                out.push(ids.message_entry_id(folder, id));
+            }
+            Ok(out)
+        })
+    }
+
     /// Summary for `outpost mailbox info`.
     pub fn info(&self) -> StoreResult<MailboxInfo> {
         let display_name =
@@ -156,14 +202,20 @@ impl Mailbox {
                 [],
                 |r| r.get(0),
             )?;
+            let owner_address: Option<String> = conn
+                .query_row("SELECT value FROM meta WHERE key = 'owner_address'", [], |r| r.get(0))
+                .optional()?;
             let mut folders = Vec::new();
             collect_folders(conn, shared, shared.root, "", 0, &mut folders)?;
             Ok(MailboxInfo {
                 path: shared.db.path().to_path_buf(),
                 display_name: display_name.unwrap_or_default(),
+                owner_address,
                 mailbox_guid: shared.ids.mailbox.to_string(),
                 schema_version: version,
-                read_only: shared.db.is_read_only(),
+                file_read_only: std::fs::metadata(shared.db.path())
+                    .map(|m| m.permissions().readonly())
+                    .unwrap_or(true),
                 folder_count,
                 message_count,
                 folders,
@@ -217,9 +269,11 @@ fn collect_folders(
 pub struct MailboxInfo {
     pub path: PathBuf,
     pub display_name: String,
+    pub owner_address: Option<String>,
     pub mailbox_guid: String,
     pub schema_version: i64,
-    pub read_only: bool,
+    /// The file itself is read-only (it opens read-only).
+    pub file_read_only: bool,
     pub folder_count: i64,
     pub message_count: i64,
     pub folders: Vec<FolderInfo>,

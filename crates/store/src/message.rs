@@ -486,6 +486,7 @@ fn save_top_level(
         }
     };
     write_message(tx, id, data)?;
+    sql::refresh_sort_columns(tx, id)?;
     Ok(id)
 }
 

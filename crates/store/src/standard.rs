@@ -5,8 +5,9 @@ use crate::error::StoreResult;
 use crate::ids::IdContext;
 use crate::mailbox::CreateOptions;
 use crate::{schema, sql, tags};
+use mapi::catalog::tags as t;
 use mapi::provider::{FolderKind, PersistId, SpecialFolder, ren_entry_ids_ex_encode};
-use mapi::{PropTag, PropType, PropValue, TaggedValue};
+use mapi::{OneOffEntryId, PropTag, PropValue, TaggedValue};
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 
@@ -15,8 +16,8 @@ pub fn special_key(which: SpecialFolder) -> String {
     format!("{which:?}")
 }
 
-fn binary(id: u16, bytes: Vec<u8>) -> TaggedValue {
-    TaggedValue { tag: PropTag::new(id, PropType::Binary), value: PropValue::Binary(bytes) }
+fn binary(tag: PropTag, bytes: Vec<u8>) -> TaggedValue {
+    TaggedValue { tag, value: PropValue::Binary(bytes) }
 }
 
 fn text(tag: PropTag, value: &str) -> TaggedValue {
@@ -80,19 +81,24 @@ pub fn create_standard_folders(
         // Every FOLDER_*_VALID bit: subtree, inbox, outbox, wastebasket, sent mail, views,
         // common views, finder.
         TaggedValue { tag: tags::VALID_FOLDER_MASK, value: PropValue::Integer32(0xFF) },
-        binary(0x35E0, entry_id(SpecialFolder::IpmSubtree)),
-        binary(0x35E2, entry_id(SpecialFolder::Outbox)),
-        binary(0x35E3, entry_id(SpecialFolder::DeletedItems)),
-        binary(0x35E4, entry_id(SpecialFolder::SentItems)),
-        binary(0x35E5, entry_id(SpecialFolder::Views)),
-        binary(0x35E6, entry_id(SpecialFolder::CommonViews)),
-        binary(0x35E7, entry_id(SpecialFolder::Finder)),
+        binary(t::PidTagIpmSubtreeEntryId, entry_id(SpecialFolder::IpmSubtree)),
+        binary(t::PidTagIpmOutboxEntryId, entry_id(SpecialFolder::Outbox)),
+        binary(t::PidTagIpmWastebasketEntryId, entry_id(SpecialFolder::DeletedItems)),
+        binary(t::PidTagIpmSentMailEntryId, entry_id(SpecialFolder::SentItems)),
+        binary(t::PidTagViewsEntryId, entry_id(SpecialFolder::Views)),
+        binary(t::PidTagCommonViewsEntryId, entry_id(SpecialFolder::CommonViews)),
+        binary(t::PidTagFinderEntryId, entry_id(SpecialFolder::Finder)),
     ];
     if let Some(owner) = &owner_name {
         store.push(text(tags::MAILBOX_OWNER_NAME, owner));
     }
     if let Some(address) = &options.owner_address {
-        store.push(text(tags::MAILBOX_OWNER_ADDRESS, address));
+        // MAPI names the owner by an address-book entry ID; without a directory, a one-off
+        // entry ID (MS-OXCDATA 2.2.5.1) carries name and SMTP address.
+        let name = owner_name.as_deref().unwrap_or(address);
+        let owner = OneOffEntryId::new(name, "SMTP", address).encode();
+        store.push(binary(tags::MAILBOX_OWNER_ENTRY_ID, owner));
+        tx.execute("INSERT INTO meta (key, value) VALUES ('owner_address', ?1)", [address])?;
     }
     sql::write_props(tx, schema::STORE_OBJECT_ID, &store)?;
 
@@ -104,15 +110,15 @@ pub fn create_standard_folders(
         (PersistId::ConversationActions, entry_id(SpecialFolder::ConversationActionSettings)),
     ])?;
     let lookup = vec![
-        binary(0x36D0, entry_id(SpecialFolder::Calendar)),
-        binary(0x36D1, entry_id(SpecialFolder::Contacts)),
-        binary(0x36D2, entry_id(SpecialFolder::Journal)),
-        binary(0x36D3, entry_id(SpecialFolder::Notes)),
-        binary(0x36D4, entry_id(SpecialFolder::Tasks)),
-        binary(0x36D5, entry_id(SpecialFolder::Reminders)),
-        binary(0x36D7, entry_id(SpecialFolder::Drafts)),
+        binary(t::PidTagIpmAppointmentEntryId, entry_id(SpecialFolder::Calendar)),
+        binary(t::PidTagIpmContactEntryId, entry_id(SpecialFolder::Contacts)),
+        binary(t::PidTagIpmJournalEntryId, entry_id(SpecialFolder::Journal)),
+        binary(t::PidTagIpmNoteEntryId, entry_id(SpecialFolder::Notes)),
+        binary(t::PidTagIpmTaskEntryId, entry_id(SpecialFolder::Tasks)),
+        binary(t::PidTagRemindersOnlineEntryId, entry_id(SpecialFolder::Reminders)),
+        binary(t::PidTagIpmDraftsEntryId, entry_id(SpecialFolder::Drafts)),
         TaggedValue {
-            tag: PropTag::new(0x36D8, PropType::MultipleBinary),
+            tag: t::PidTagAdditionalRenEntryIds,
             value: PropValue::MultipleBinary(vec![
                 entry_id(SpecialFolder::Conflicts),
                 entry_id(SpecialFolder::SyncIssues),
@@ -121,7 +127,7 @@ pub fn create_standard_folders(
                 entry_id(SpecialFolder::JunkEmail),
             ]),
         },
-        binary(0x36D9, ren_ex),
+        binary(t::PidTagAdditionalRenEntryIdsEx, ren_ex),
     ];
     sql::write_props(tx, made[&SpecialFolder::Root], &lookup)?;
     sql::write_props(tx, made[&SpecialFolder::Inbox], &lookup)?;

@@ -1,26 +1,8 @@
 //! Special folders and where a client finds their entry IDs (MS-OXOSFLD 2.2).
 
 use super::MessageStore;
-use crate::{ErrorCode, MapiError, MapiResult, PropTag, PropType, PropValue};
-
-// Property tags of MS-OXOSFLD 2.2.2 - 2.2.4 (MS-OXPROPS); local so this module does not depend on
-// the catalog.
-pub(crate) const IPM_SUBTREE_ENTRY_ID: PropTag = PropTag::new(0x35E0, PropType::Binary);
-pub(crate) const IPM_OUTBOX_ENTRY_ID: PropTag = PropTag::new(0x35E2, PropType::Binary);
-pub(crate) const IPM_WASTEBASKET_ENTRY_ID: PropTag = PropTag::new(0x35E3, PropType::Binary);
-pub(crate) const IPM_SENT_MAIL_ENTRY_ID: PropTag = PropTag::new(0x35E4, PropType::Binary);
-pub(crate) const VIEWS_ENTRY_ID: PropTag = PropTag::new(0x35E5, PropType::Binary);
-pub(crate) const COMMON_VIEWS_ENTRY_ID: PropTag = PropTag::new(0x35E6, PropType::Binary);
-pub(crate) const FINDER_ENTRY_ID: PropTag = PropTag::new(0x35E7, PropType::Binary);
-pub(crate) const IPM_APPOINTMENT_ENTRY_ID: PropTag = PropTag::new(0x36D0, PropType::Binary);
-pub(crate) const IPM_CONTACT_ENTRY_ID: PropTag = PropTag::new(0x36D1, PropType::Binary);
-pub(crate) const IPM_JOURNAL_ENTRY_ID: PropTag = PropTag::new(0x36D2, PropType::Binary);
-pub(crate) const IPM_NOTE_ENTRY_ID: PropTag = PropTag::new(0x36D3, PropType::Binary);
-pub(crate) const IPM_TASK_ENTRY_ID: PropTag = PropTag::new(0x36D4, PropType::Binary);
-pub(crate) const REMINDERS_ONLINE_ENTRY_ID: PropTag = PropTag::new(0x36D5, PropType::Binary);
-pub(crate) const IPM_DRAFTS_ENTRY_ID: PropTag = PropTag::new(0x36D7, PropType::Binary);
-pub(crate) const ADDITIONAL_REN_ENTRY_IDS: PropTag = PropTag::new(0x36D8, PropType::MultipleBinary);
-pub(crate) const ADDITIONAL_REN_ENTRY_IDS_EX: PropTag = PropTag::new(0x36D9, PropType::Binary);
+use crate::catalog::tags as t;
+use crate::{ErrorCode, MapiError, MapiResult, PropTag, PropValue};
 
 /// The special folders of MS-OXOSFLD 2.2.1 that Outpost knows how to find.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -192,21 +174,21 @@ impl SpecialFolder {
         use SpecialFolderLocation as L;
         match self {
             SpecialFolder::Root => L::RootFolder,
-            SpecialFolder::IpmSubtree => L::StoreProperty(IPM_SUBTREE_ENTRY_ID),
-            SpecialFolder::Outbox => L::StoreProperty(IPM_OUTBOX_ENTRY_ID),
-            SpecialFolder::DeletedItems => L::StoreProperty(IPM_WASTEBASKET_ENTRY_ID),
-            SpecialFolder::SentItems => L::StoreProperty(IPM_SENT_MAIL_ENTRY_ID),
-            SpecialFolder::Views => L::StoreProperty(VIEWS_ENTRY_ID),
-            SpecialFolder::CommonViews => L::StoreProperty(COMMON_VIEWS_ENTRY_ID),
-            SpecialFolder::Finder => L::StoreProperty(FINDER_ENTRY_ID),
+            SpecialFolder::IpmSubtree => L::StoreProperty(t::PidTagIpmSubtreeEntryId),
+            SpecialFolder::Outbox => L::StoreProperty(t::PidTagIpmOutboxEntryId),
+            SpecialFolder::DeletedItems => L::StoreProperty(t::PidTagIpmWastebasketEntryId),
+            SpecialFolder::SentItems => L::StoreProperty(t::PidTagIpmSentMailEntryId),
+            SpecialFolder::Views => L::StoreProperty(t::PidTagViewsEntryId),
+            SpecialFolder::CommonViews => L::StoreProperty(t::PidTagCommonViewsEntryId),
+            SpecialFolder::Finder => L::StoreProperty(t::PidTagFinderEntryId),
             SpecialFolder::Inbox => L::ReceiveFolder,
-            SpecialFolder::Calendar => L::InboxOrRootProperty(IPM_APPOINTMENT_ENTRY_ID),
-            SpecialFolder::Contacts => L::InboxOrRootProperty(IPM_CONTACT_ENTRY_ID),
-            SpecialFolder::Journal => L::InboxOrRootProperty(IPM_JOURNAL_ENTRY_ID),
-            SpecialFolder::Notes => L::InboxOrRootProperty(IPM_NOTE_ENTRY_ID),
-            SpecialFolder::Tasks => L::InboxOrRootProperty(IPM_TASK_ENTRY_ID),
-            SpecialFolder::Reminders => L::InboxOrRootProperty(REMINDERS_ONLINE_ENTRY_ID),
-            SpecialFolder::Drafts => L::InboxOrRootProperty(IPM_DRAFTS_ENTRY_ID),
+            SpecialFolder::Calendar => L::InboxOrRootProperty(t::PidTagIpmAppointmentEntryId),
+            SpecialFolder::Contacts => L::InboxOrRootProperty(t::PidTagIpmContactEntryId),
+            SpecialFolder::Journal => L::InboxOrRootProperty(t::PidTagIpmJournalEntryId),
+            SpecialFolder::Notes => L::InboxOrRootProperty(t::PidTagIpmNoteEntryId),
+            SpecialFolder::Tasks => L::InboxOrRootProperty(t::PidTagIpmTaskEntryId),
+            SpecialFolder::Reminders => L::InboxOrRootProperty(t::PidTagRemindersOnlineEntryId),
+            SpecialFolder::Drafts => L::InboxOrRootProperty(t::PidTagIpmDraftsEntryId),
             SpecialFolder::Conflicts => L::AdditionalRenEntryIds(0),
             SpecialFolder::SyncIssues => L::AdditionalRenEntryIds(1),
             SpecialFolder::LocalFailures => L::AdditionalRenEntryIds(2),
@@ -394,7 +376,7 @@ pub fn locate<S: MessageStore + ?Sized>(store: &S, which: SpecialFolder) -> Mapi
             _ => Err(not_found()),
         },
         SpecialFolderLocation::AdditionalRenEntryIds(index) => {
-            match inbox_then_root(ADDITIONAL_REN_ENTRY_IDS)? {
+            match inbox_then_root(t::PidTagAdditionalRenEntryIds)? {
                 Some(PropValue::MultipleBinary(ids)) => {
                     ids.into_iter().nth(index).and_then(non_empty).ok_or_else(not_found)
                 }
@@ -402,7 +384,7 @@ pub fn locate<S: MessageStore + ?Sized>(store: &S, which: SpecialFolder) -> Mapi
             }
         }
         SpecialFolderLocation::AdditionalRenEntryIdsEx(persist_id) => {
-            match inbox_then_root(ADDITIONAL_REN_ENTRY_IDS_EX)? {
+            match inbox_then_root(t::PidTagAdditionalRenEntryIdsEx)? {
                 Some(PropValue::Binary(bytes)) => ren_entry_ids_ex_decode(&bytes)?
                     .into_iter()
                     .find(|(id, _)| *id == persist_id)

@@ -1,0 +1,41 @@
+"""Runs the standard-library client against a real instance (started by the client itself).
+
+Usage: OUTPOST_BIN=target/debug/outpost python3 clients/python/test_outpost_client.py
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from outpost_client import Client, OutpostError  # noqa: E402
+
+OUTPOST = os.environ.get("OUTPOST_BIN", "outpost")
+
+
+class InstanceClientTest(unittest.TestCase):
+    def setUp(self):
+        self.home = tempfile.TemporaryDirectory()
+        os.environ["OUTPOST_HOME"] = self.home.name
+
+    def tearDown(self):
+        subprocess.run([OUTPOST, "instance", "stop"], capture_output=True, check=False)
+        self.home.cleanup()
+
+    def test_get_or_start_then_status_and_errors(self):
+        with Client.get_or_start(outpost=OUTPOST) as client:
+            self.assertEqual(client.welcome["protocol_version"], 1)
+            status = client.call("status")
+            self.assertEqual(status["pid"], client.welcome["pid"])
+            self.assertEqual(client.call("ping"), {})
+            with self.assertRaises(OutpostError) as caught:
+                client.call("no_such_method")
+            self.assertEqual(caught.exception.name, "MAPI_E_NO_SUPPORT")
+        # A second client finds the same instance.
+        with Client.connect() as again:
+            self.assertEqual(again.welcome["pid"], status["pid"])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,279 @@
+//! Table context (MS-PST 2.3.4): TCINFO, column descriptors, the row index BTH and the row
+//! matrix (in the heap or spread over a subnode's data blocks), with cell existence bitmaps.
+
+use super::bth::HeapTree;
+use super::heap::{CLIENT_SIG_TC, HeapId, HeapNode, heap_err};
+use super::node::LtpNode;
+use super::value::{decode_value, encoding_for_codepage, is_inline_in_tc};
+use crate::error::{PstError, PstResult};
+use crate::io::{u16_at, u32_at};
+use crate::ndb::{BlockId, NodeId};
+use encoding_rs::Encoding;
+use mapi::{PropTag, PropType, PropValue, TaggedValue};
+
+/// `TCI_bm`, `TCI_1b`, ... indexes into `rgib` (MS-PST 2.3.4.1).
+const TCI_4B: usize = 0;
+const TCI_1B: usize = 2;
+const TCI_BM: usize = 3;
+
+/// `dwRowID` column: PidTagLtpRowId.
+pub const LTP_ROW_ID: u16 = 0x67F2;
+
+/// A column descriptor (TCOLDESC, MS-PST 2.3.4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub tag: PropTag,
+    pub ib_data: usize,
+    pub cb_data: usize,
+    pub i_bit: usize,
+}
+
+/// Where the rows are.
+#[derive(Debug, Clone)]
+enum RowMatrix {
+    Empty,
+    Heap(Vec<u8>),
+    Blocks(Vec<BlockId>),
+}
+
+/// A table context.
+#[derive(Debug, Clone)]
+pub struct TableContext {
+    node: LtpNode,
+    heap: HeapNode,
+    columns: Vec<Column>,
+    row_size: usize,
+    ceb_at: usize,
+    row_count: usize,
+    matrix: RowMatrix,
+    encoding: &'static Encoding,
+}
+
+impl TableContext {
+    pub fn open(node: LtpNode) -> PstResult<TableContext> {
+        let heap = HeapNode::open(&node)?;
+        let nid = node.nid;
+        if heap.client_sig != CLIENT_SIG_TC {
+            return Err(heap_err(
+                nid,
+                format!("bClientSig is {:#04x}, a table context has 0x7C", heap.client_sig),
+            ));
+        }
+        let info = heap.item(heap.user_root)?;
+        if info.len() < 22 || info[0] != CLIENT_SIG_TC {
+            return Err(table_err(nid, "TCINFO shorter than 22 bytes or bType is not 0x7C"));
+        }
+        let c_cols = usize::from(info[1]);
+        let rgib: [usize; 4] = std::array::from_fn(|i| usize::from(u16_at(info, 2 + 2 * i)));
+        let hnid_rows = u32_at(info, 14);
+        if info.len() < 22 + 8 * c_cols {
+            return Err(table_err(nid, format!("TCINFO too short for cCols {c_cols}")));
+        }
+        let row_size = rgib[TCI_BM];
+        let ceb_at = rgib[TCI_1B];
+        if !(rgib[TCI_4B] <= rgib[1] && rgib[1] <= ceb_at && ceb_at <= row_size)
+            || ceb_at + c_cols.div_ceil(8) > row_size
+        {
+            return Err(table_err(nid, format!("TCINFO rgib {rgib:?} is not ordered")));
+        }
+        let mut columns = Vec::with_capacity(c_cols);
+        for i in 0..c_cols {
+            let d = &info[22 + 8 * i..30 + 8 * i];
+            let col = Column {
+                tag: PropTag(u32_at(d, 0)),
+                ib_data: usize::from(u16_at(d, 4)),
+                cb_data: usize::from(d[6]),
+                i_bit: usize::from(d[7]),
+            };
+            if col.ib_data + col.cb_data > row_size || col.i_bit >= c_cols.max(1) * 8 {
+                return Err(table_err(nid, format!("TCOLDESC {i} lies outside the row")));
+            }
+            columns.push(col);
+        }
+        let (matrix, row_count) = if hnid_rows == 0 || row_size == 0 {
+            (RowMatrix::Empty, 0)
+        } else if hnid_rows & 0x1F == 0 {
+            let data = heap.item(HeapId(hnid_rows))?.to_vec();
+            let count = data.len() / row_size;
+            (RowMatrix::Heap(data), count)
+        } else {
+            let tree = node.subnode_tree(NodeId(hnid_rows))?;
+            let count = usize::try_from(tree.total_size).unwrap_or(usize::MAX) / row_size;
+            (RowMatrix::Blocks(tree.blocks), count)
+        };
+        // The row index BTH (hidRowIndex) must parse where present; rows are served in
+        // row-matrix order, which is the table's order.
+        let hid_row_index = u32_at(info, 10);
+        if hid_row_index != 0 {
+            HeapTree::open(&heap, HeapId(hid_row_index))?;
+        }
+        Ok(TableContext {
+            node,
+            heap,
+            columns,
+            row_size,
+            ceb_at,
+            row_count,
+            matrix,
+            encoding: encoding_for_codepage(None),
+        })
+    }
+
+    pub fn nid(&self) -> NodeId {
+        self.node.nid
+    }
+
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    pub fn row_count(&self) -> usize {
+        self.row_count
+    }
+
+    pub fn set_codepage(&mut self, codepage: Option<u32>) {
+        self.encoding = encoding_for_codepage(codepage);
+    }
+
+    /// Rows in table order (the order of the row matrix).
+    pub fn rows(&self) -> RowIter<'_> {
+        RowIter { table: self, block: 0, buffer: Vec::new(), pos: 0, produced: 0, failed: false }
+    }
+
+    fn cell_bytes(&self, row: &[u8], col: &Column) -> PstResult<Option<Vec<u8>>> {
+        let present = row
+            .get(self.ceb_at + col.i_bit / 8)
+            .is_some_and(|b| b & (0x80 >> (col.i_bit % 8)) != 0);
+        if !present {
+            return Ok(None);
+        }
+        let cell = &row[col.ib_data..col.ib_data + col.cb_data];
+        let prop_type = col.tag.prop_type().unwrap_or(PropType::Null);
+        if is_inline_in_tc(prop_type) {
+            return Ok(Some(cell.to_vec()));
+        }
+        let hnid = u32_at(cell, 0);
+        if hnid == 0 {
+            return Ok(Some(Vec::new()));
+        }
+        if hnid & 0x1F == 0 {
+            Ok(Some(self.heap.item(HeapId(hnid))?.to_vec()))
+        } else {
+            self.node.subnode_data(NodeId(hnid)).map(Some)
+        }
+    }
+}
+
+/// One row of a table.
+#[derive(Debug, Clone)]
+pub struct Row<'t> {
+    table: &'t TableContext,
+    bytes: Vec<u8>,
+}
+
+impl Row<'_> {
+    /// `dwRowID`: the first four bytes of every row (PidTagLtpRowId).
+    pub fn row_id(&self) -> u32 {
+        u32_at(&self.bytes, 0)
+    }
+
+    /// The raw bytes of a cell, if its existence bit is set.
+    pub fn bytes(&self, id: u16) -> PstResult<Option<Vec<u8>>> {
+        match self.table.columns.iter().find(|c| c.tag.id() == id) {
+            Some(col) => self.table.cell_bytes(&self.bytes, col),
+            None => Ok(None),
+        }
+    }
+
+    /// A cell by property ID, decoded.
+    pub fn value(&self, id: u16) -> PstResult<Option<PropValue>> {
+        let Some(col) = self.table.columns.iter().find(|c| c.tag.id() == id) else {
+            return Ok(None);
+        };
+        self.decode(col)
+    }
+
+    fn decode(&self, col: &Column) -> PstResult<Option<PropValue>> {
+        let Some(bytes) = self.table.cell_bytes(&self.bytes, col)? else { return Ok(None) };
+        let prop_type = col.tag.prop_type().ok_or_else(|| {
+            table_err(self.table.node.nid, format!("column {} has an unknown type", col.tag))
+        })?;
+        decode_value(prop_type, &bytes, self.table.encoding).map(Some).ok_or_else(|| {
+            table_err(
+                self.table.node.nid,
+                format!("cell {} of row {:#x} cannot hold a {prop_type}", col.tag, self.row_id()),
+            )
+        })
+    }
+
+    /// Every present cell, decoded, in column order.
+    pub fn values(&self) -> PstResult<Vec<TaggedValue>> {
+        let mut out = Vec::with_capacity(self.table.columns.len());
+        for col in &self.table.columns {
+            if let Some(value) = self.decode(col)? {
+                out.push(TaggedValue { tag: col.tag, value });
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn string(&self, id: u16) -> Option<String> {
+        match self.value(id) {
+            Ok(Some(PropValue::String(s) | PropValue::String8(s))) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Iterates rows, reading row-matrix blocks one at a time.
+#[derive(Debug)]
+pub struct RowIter<'t> {
+    table: &'t TableContext,
+    block: usize,
+    buffer: Vec<u8>,
+    pos: usize,
+    produced: usize,
+    failed: bool,
+}
+
+impl<'t> Iterator for RowIter<'t> {
+    type Item = PstResult<Row<'t>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let t = self.table;
+        if self.failed || self.produced >= t.row_count {
+            return None;
+        }
+        let data: &[u8] = match &t.matrix {
+            RowMatrix::Empty => return None,
+            RowMatrix::Heap(data) => data,
+            RowMatrix::Blocks(blocks) => {
+                // Rows never straddle blocks (MS-PST 2.3.4.4): move on when this one is spent.
+                while self.pos + t.row_size > self.buffer.len() {
+                    let Some(&bid) = blocks.get(self.block) else {
+                        self.failed = true;
+                        return Some(Err(table_err(t.node.nid, "row matrix ends early")));
+                    };
+                    self.block += 1;
+                    match t.node.ndb.read_block(bid) {
+                        Ok(b) => self.buffer = b,
+                        Err(e) => {
+                            self.failed = true;
+                            return Some(Err(e));
+                        }
+                    }
+                    self.pos = 0;
+                }
+                &self.buffer
+            }
+        };
+        let bytes = data[self.pos..self.pos + t.row_size].to_vec();
+        self.pos += t.row_size;
+        self.produced += 1;
+        Some(Ok(Row { table: t, bytes }))
+    }
+}
+
+fn table_err(nid: NodeId, problem: impl Into<String>) -> PstError {
+    PstError::Table { nid, problem: problem.into() }
+}

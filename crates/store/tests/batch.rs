@@ -1,0 +1,69 @@
+//! Bulk insertion: one transaction for many messages.
+
+use mapi::provider::{MessageStore, SpecialFolder};
+use mapi::{ErrorCode, PropTag, PropType, PropValue, TaggedValue};
+use store::{CreateOptions, Mailbox, StoreError};
+
+const SUBJECT: PropTag = PropTag::new(0x0037, PropType::String);
+
+fn subject(i: usize) -> Vec<TaggedValue> {
+    vec![TaggedValue { tag: SUBJECT, value: PropValue::String(format!("bulk {i}")) }]
+}
+
+#[test]
+fn a_batch_of_messages_lands_whole_and_each_opens_by_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let mailbox = Mailbox::create(&dir.path().join("m.db"), &CreateOptions::default()).unwrap();
+    let inbox = mailbox.special_folder_entry_id(SpecialFolder::Inbox).unwrap();
+    let batch: Vec<_> = (0..1000).map(subject).collect();
+    let ids = mailbox.insert_messages(&inbox, &batch, false).unwrap();
+    assert_eq!(ids.len(), 1000);
+    let folder = mailbox.open_folder(&inbox).unwrap();
+    assert_eq!(folder.contents_table(false).unwrap().row_count().unwrap(), 1000);
+    let message = mailbox.open_message(&ids[737]).unwrap();
+    let got = message.get_prop(SUBJECT).unwrap();
+    assert_eq!(got.as_ref().and_then(|v| v.as_str()), Some("bulk 737"));
+}
+
+#[test]
+fn a_batch_with_a_bad_message_inserts_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mailbox = Mailbox::create(&dir.path().join("m.db"), &CreateOptions::default()).unwrap();
+    let inbox = mailbox.special_folder_entry_id(SpecialFolder::Inbox).unwrap();
+    let mut batch: Vec<_> = (0..10).map(subject).collect();
+    batch[7].push(TaggedValue {
+        tag: PropTag::new(0x0FFF, PropType::Binary),
+        value: PropValue::Binary(vec![1]),
+    });
+    let err = mailbox.insert_messages(&inbox, &batch, false).unwrap_err();
+    assert!(matches!(&err, StoreError::Mapi(e) if e.code == ErrorCode::Computed), "{err}");
+    let mismatched = vec![vec![TaggedValue { tag: SUBJECT, value: PropValue::Integer32(3) }]];
+    assert!(mailbox.insert_messages(&inbox, &mismatched, false).is_err());
+    let folder = mailbox.open_folder(&inbox).unwrap();
+    assert_eq!(folder.contents_table(false).unwrap().row_count().unwrap(), 0);
+}
+
+#[test]
+fn the_file_stays_within_one_and_a_half_times_the_property_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.db");
+    let mailbox = Mailbox::create(&path, &CreateOptions::default()).unwrap();
+    let inbox = mailbox.special_folder_entry_id(SpecialFolder::Inbox).unwrap();
+    let body = PropTag::new(0x1000, PropType::String);
+    let mut stored = 0;
+    for batch_number in 0..5 {
+        let batch: Vec<Vec<TaggedValue>> = (0..1000)
+            .map(|i| {
+                let mut props = subject(batch_number * 1000 + i);
+                props.push(TaggedValue { tag: body, value: PropValue::String("b".repeat(2048)) });
+                props
+            })
+            .collect();
+        stored +=
+            batch.iter().flatten().filter_map(|v| v.value.as_str()).map(str::len).sum::<usize>();
+        mailbox.insert_messages(&inbox, &batch, false).unwrap();
+    }
+    drop(mailbox);
+    let size = std::fs::metadata(&path).unwrap().len() as f64;
+    assert!(size <= 1.5 * stored as f64, "file {size} bytes for {stored} bytes of values");
+}
