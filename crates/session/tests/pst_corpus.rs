@@ -180,3 +180,22 @@ fn a_mounted_pst_stays_in_the_profile_with_its_password() {
     );
     assert!(later.unavailable_stores().is_empty());
 }
+
+#[test]
+fn pst_entry_ids_compare_by_meaning_and_never_equal_another_stores() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    let store = mount(&ns, "aspose-Outlook.pst");
+    let inbox = store.get_default_folder(OlDefaultFolders::Inbox).unwrap();
+    let mut ids = inbox.items().iter().unwrap().map(|i| i.unwrap().entry_id().unwrap());
+    let (a, b) = (ids.next().unwrap(), ids.next().unwrap());
+    assert!(ns.compare_entry_ids(&a, &a).unwrap());
+    assert!(!ns.compare_entry_ids(&a, &b).unwrap());
+    let short_term = format!("FF{}", &a[2..]);
+    assert!(ns.compare_entry_ids(&a, &short_term).unwrap());
+    let embedded = ns.get_default_folder(OlDefaultFolders::Inbox).unwrap().entry_id();
+    assert!(!ns.compare_entry_ids(&inbox.entry_id(), &embedded).unwrap());
+    // The short-term form opens the same item.
+    let item = ns.get_item_from_id(&short_term, None).unwrap();
+    assert_eq!(item.store().store_id(), store.store_id());
+}
