@@ -364,7 +364,21 @@ impl MessageStore for PstStore {
             }
             return Ok(inbox.entry_id);
         }
-        provider::locate(self, which)
+        // OSTs keep Exchange entry IDs (MS-OXCDATA 2.2.4.1, the mailbox's provider UID) in
+        // the special-folder properties; how an OST maps them to NIDs is not in MS-PST, so such
+        // a folder counts as not found rather than answering an ID this store cannot open.
+        let entry_id = provider::locate(self, which)?;
+        match self.shared.nid_of(&entry_id) {
+            Ok(_) => Ok(entry_id),
+            Err(err) if err.code == ErrorCode::UnknownEntryId => {
+                Err(MapiError::not_found(format!(
+                    "the store names its {} folder by an entry ID of another provider: {}",
+                    which.english_name(),
+                    err.message
+                )))
+            }
+            Err(err) => Err(err),
+        }
     }
 }
 

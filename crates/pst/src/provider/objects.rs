@@ -450,22 +450,24 @@ impl PropertyObject for PstMessage {
     }
 }
 
-/// Streams a stored binary or string value when its stored type is the type asked for (or
-/// `PtypUnspecified`); otherwise the default of decoding and re-encoding the value.
+/// Streams a stored binary or `PtypString` value from its blocks when its stored type is the
+/// type asked for (or `PtypUnspecified`); otherwise (`PtypString8`, whose stream is the decoded
+/// text, and anything small) the default of decoding and re-encoding the value.
 fn stream_stored(
     pc: &PropertyContext,
     tag: PropTag,
     object: &dyn PropertyObject,
 ) -> MapiResult<Box<dyn Read + Send>> {
-    let streamable = |ty: Option<PropType>| {
-        matches!(ty, Some(PropType::Binary | PropType::String | PropType::String8))
-    };
+    let streamable = |ty: Option<PropType>| matches!(ty, Some(PropType::Binary | PropType::String));
     if let Some(stored) = pc.tag_of(tag.id())
         && streamable(stored.prop_type())
         && (stored == tag || tag.type_code() == PropType::Unspecified.code())
         && tag.id() != t::PidTagSubject.id()
         && let Some(reader) = messaging::value_reader(pc, tag.id())?
     {
+        if stored.prop_type() == Some(PropType::String) {
+            return Ok(Box::new(WithoutTerminator::new(reader)));
+        }
         return Ok(Box::new(reader));
     }
     let value = object
@@ -610,5 +612,50 @@ impl Attachment for PstAttachment {
 
     fn save_changes(&self) -> MapiResult<()> {
         Err(read_only("save an attachment"))
+    }
+}
+
+/// A UTF-16LE stream without the terminating NUL some writers store (the decoded value drops
+/// it too): the last code unit is held back until the end shows whether it is the terminator.
+struct WithoutTerminator<R> {
+    inner: R,
+    buffer: Vec<u8>,
+    start: usize,
+    done: bool,
+}
+
+impl<R: Read> WithoutTerminator<R> {
+    fn new(inner: R) -> Self {
+        WithoutTerminator { inner, buffer: Vec::new(), start: 0, done: false }
+    }
+}
+
+impl<R: Read> Read for WithoutTerminator<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let ready =
+                if self.done { self.buffer.len() } else { self.buffer.len().saturating_sub(2) };
+            if ready > self.start {
+                let n = out.len().min(ready - self.start);
+                out[..n].copy_from_slice(&self.buffer[self.start..self.start + n]);
+                self.start += n;
+                return Ok(n);
+            }
+            if self.done {
+                return Ok(0);
+            }
+            self.buffer.drain(..self.start);
+            self.start = 0;
+            let mut chunk = [0u8; 8192];
+            let n = self.inner.read(&mut chunk)?;
+            if n == 0 {
+                self.done = true;
+                if self.buffer.len() >= 2 && self.buffer[self.buffer.len() - 2..] == [0, 0] {
+                    self.buffer.truncate(self.buffer.len() - 2);
+                }
+            } else {
+                self.buffer.extend_from_slice(&chunk[..n]);
+            }
+        }
     }
 }
