@@ -191,7 +191,9 @@ impl Store {
     pub fn default_folder_entry_id(&self, kind: OlDefaultFolders) -> SessionResult<Vec<u8>> {
         let backend = &self.inner.backend;
         let located = match special_folder_of(kind) {
-            Lookup::Special(which) => backend.special_folder_entry_id(which),
+            Lookup::Special(which) => {
+                backend.special_folder_entry_id(which).or_else(|err| self.stale_special(which, err))
+            }
             Lookup::Persist(persist_id) => locate_persisted(backend.as_ref(), persist_id),
             Lookup::ExchangeOnly(why) => Err(MapiError::not_found(why)),
         };
@@ -226,6 +228,26 @@ impl Store {
             uid.copy_from_slice(&self.inner.provider_uid.0);
         }
         entry_id
+    }
+
+    /// When a backend refuses a special folder because the ID its own properties hold names
+    /// another provider, the generic MS-OXOSFLD lookup is repeated and the ID read with this
+    /// store's UID (see [`Store::own_entry_id`]); it is used only if a folder opens by it.
+    fn stale_special(&self, which: SpecialFolder, err: MapiError) -> mapi::MapiResult<Vec<u8>> {
+        if err.code != ErrorCode::NotFound {
+            return Err(err);
+        }
+        let backend = self.inner.backend.as_ref();
+        match provider::locate(backend, which) {
+            Ok(id) if !self.owns_entry_id(&id) => {
+                let own = self.own_entry_id(id);
+                match backend.open_folder(&own) {
+                    Ok(_) => Ok(own),
+                    Err(_) => Err(err),
+                }
+            }
+            _ => Err(err),
+        }
     }
 
     /// `Store.GetDefaultFolder`: the default folder of that type in this store. A store that
