@@ -8,6 +8,7 @@ mod mailbox_cmd;
 mod output;
 mod prop_cmd;
 mod pst_cmd;
+mod session_cmd;
 
 use clap::{Parser, Subcommand};
 use output::{CliError, Output};
@@ -55,6 +56,8 @@ enum Command {
     /// Create, inspect and check embedded mailbox files.
     #[command(subcommand)]
     Mailbox(mailbox_cmd::MailboxCommand),
+    #[command(flatten)]
+    Session(session_cmd::SessionCommand),
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -65,6 +68,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Entryid(command) => entryid_cmd::run(command, out),
         Command::Pst { command } => pst_cmd::run(command, out),
         Command::Mailbox(command) => mailbox_cmd::run(command, out),
+        Command::Session(command) => session_cmd::run(command, out),
     }
 }
 

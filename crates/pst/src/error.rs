@@ -62,6 +62,10 @@ pub enum PstError {
 
     #[error("{0}")]
     NotFound(String),
+
+    /// The store has a PidTagPstPassword CRC and no password, or another one, was given.
+    #[error("{path}: {problem}")]
+    Password { path: String, problem: String },
 }
 
 impl PstError {
@@ -82,6 +86,14 @@ impl From<PstError> for mapi::MapiError {
             | PstError::SubnodeNotFound { .. }
             | PstError::NotFound(_) => mapi::ErrorCode::NotFound,
             PstError::Io { .. } => mapi::ErrorCode::DiskError,
+            // As Outlook: a store that refuses its password refuses the logon.
+            PstError::Password { .. } => mapi::ErrorCode::LogonFailed,
+            PstError::UnsupportedVersion { .. } | PstError::UnsupportedCrypt(_) => {
+                mapi::ErrorCode::Version
+            }
+            // Not a PST at all, or a header/B-tree root that cannot be read: the store as a
+            // whole is unusable, not one value in it.
+            PstError::NotPst { .. } | PstError::TooDeep { .. } => mapi::ErrorCode::CorruptStore,
             _ => mapi::ErrorCode::CorruptData,
         };
         mapi::MapiError::new(code, err.to_string())

@@ -16,6 +16,7 @@ pub mod io;
 pub mod ltp;
 pub mod messaging;
 pub mod ndb;
+pub mod provider;
 
 pub use error::{PstError, PstResult};
 pub use io::ReadAt;

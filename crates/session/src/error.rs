@@ -21,7 +21,13 @@ pub enum SessionError {
     BadProfileFile { path: PathBuf, reason: String },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
+    /// A failure reported with a MAPI code (stores, entry IDs, folders, items).
+    #[error(transparent)]
+    Mapi(#[from] MapiError),
 }
+
+/// What every session operation returns.
+pub type SessionResult<T> = Result<T, SessionError>;
 
 fn list(names: &[String]) -> String {
     if names.is_empty() { "(none)".to_owned() } else { names.join(", ") }
@@ -31,6 +37,7 @@ impl SessionError {
     /// The MAPI code Outlook would report for the same failure.
     pub fn to_mapi(&self) -> MapiError {
         let code = match self {
+            SessionError::Mapi(err) => return err.clone(),
             SessionError::ProfileNotFound { .. } | SessionError::NoDefaultProfile => {
                 ErrorCode::LogonFailed
             }
@@ -41,6 +48,16 @@ impl SessionError {
             SessionError::Io { .. } => ErrorCode::DiskError,
         };
         MapiError::new(code, self.to_string())
+    }
+}
+
+impl SessionError {
+    /// The MAPI code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            SessionError::Mapi(err) => err.code,
+            other => other.to_mapi().code,
+        }
     }
 }
 

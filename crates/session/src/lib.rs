@@ -1,12 +1,46 @@
-//! The Outlook session: `Application`, `NameSpace`, profiles and their stores.
+//! The Outlook session: `Application`, `NameSpace`, profiles and their stores, folders, items
+//! and filters, over any backend that implements the `mapi::provider` traits.
+//!
+//! ```no_run
+//! use session::{Application, OlDefaultFolders};
+//! let app = Application::from_environment()?;
+//! let ns = app.get_namespace("MAPI")?;
+//! ns.logon(None, None, false, false)?; // the default profile; created on first use
+//! let inbox = ns.get_default_folder(OlDefaultFolders::Inbox)?;
+//! for item in inbox.items().restrict("[Unread] = True")?.iter()? {
+//!     println!("{:?}", item?.subject()?);
+//! }
+//! # Ok::<(), session::SessionError>(())
+//! ```
 //!
 //! This crate is synchronous; the instance service (`service`) hosts it for many clients.
+//! Outlook behaviours and Outpost's deliberate differences are listed in
+//! docs/OUTLOOK-COMPAT.md.
 
+pub mod application;
+pub mod backend;
 pub mod error;
 pub mod filter;
+pub mod folder;
+pub mod item;
+pub mod items;
+pub mod namespace;
 pub mod paths;
 pub mod profile;
+pub mod recipient;
+pub mod store;
 
-pub use error::SessionError;
+pub use application::{Application, VERSION};
+pub use error::{SessionError, SessionResult};
+pub use folder::Folder;
+pub use item::{
+    AppointmentItem, ContactItem, DeleteOutcome, DistListItem, Item, JournalItem, MailItem,
+    MeetingItem, NoteItem, PostItem, PropertyPath, ReportItem, TaskItem, TypedItem,
+};
+pub use items::{Items, ItemsIter, RowIter};
+pub use mapi::{OlDefaultFolders, OlExchangeStoreType, OlItemType, OlObjectClass, OlStoreType};
+pub use namespace::{AddStoreOptions, NameSpace, UnavailableStore};
 pub use paths::OutpostPaths;
 pub use profile::{Profile, ProfileRegistry, ProfileSet, StoreConfig, StoreKind, UserIdentity};
+pub use recipient::{Account, Recipient};
+pub use store::Store;

@@ -43,6 +43,10 @@ pub struct StoreConfig {
     /// Server address for server stores.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The PST password (`PidTagPstPassword` is only a CRC check, not encryption, MS-PST
+    /// 2.4.8.5.2; Outlook, too, can remember it in the profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
 }
 
 /// The identity a profile logs on as (`NameSpace.CurrentUser`).

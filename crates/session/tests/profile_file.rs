@@ -15,6 +15,7 @@ fn profile(name: &str) -> Profile {
             display_name: format!("{name} mailbox"),
             path: Some(format!("/data/{name}.db").into()),
             url: None,
+            password: None,
         }],
     }
 }

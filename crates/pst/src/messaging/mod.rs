@@ -520,6 +520,20 @@ impl Attachment {
     }
 }
 
+/// A property of `pc` as a stream of its stored bytes (UTF-16LE for `PtypString`, the code-page
+/// bytes for `PtypString8`): a value kept in a subnode (MS-PST 2.3.3.3, values over the heap's
+/// limit) is read block by block, a smaller one comes from the heap at once.
+pub fn value_reader(pc: &PropertyContext, id: u16) -> PstResult<Option<ValueReader>> {
+    match pc.value_location(id)? {
+        None => Ok(None),
+        Some(ValueLocation::Subnode(nid)) => {
+            let tree = pc.node().subnode_tree(nid)?;
+            Ok(Some(ValueReader::blocks(pc.node().ndb.clone(), tree.blocks)))
+        }
+        Some(_) => Ok(pc.bytes(id)?.map(ValueReader::memory)),
+    }
+}
+
 /// A value streamed from its data blocks (or from memory when it was small).
 #[derive(Debug)]
 pub struct ValueReader {

@@ -1,0 +1,831 @@
+//! The session commands: `logon`, `profile`, `stores`, `store`, `folders`, `default-folder`,
+//! `folder`, `items`, `item`, `compare-ids`. They run the session in-process for now.
+
+use crate::output::{CliError, Output};
+use clap::{Args, Subcommand};
+use mapi::catalog::tags;
+use mapi::{ErrorCode, OlDefaultFolders, PropValue};
+use serde::Serialize;
+use session::{
+    AddStoreOptions, Application, DeleteOutcome, Folder, Item, NameSpace, SessionError, Store,
+    TypedItem,
+};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// `--profile` for every session command.
+#[derive(Debug, Clone, Args)]
+pub struct ProfileArg {
+    /// The profile to log on to [default: the default profile; `Outlook` is created on first
+    /// use].
+    #[arg(long, global = true, value_name = "NAME")]
+    profile: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Log on and show the profile, the current user, the stores and every default folder of
+    /// the default store (name, path, entry ID).
+    Logon {
+        #[command(flatten)]
+        profile: ProfileArg,
+    },
+    /// List, create and delete profiles, or choose the default.
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
+    /// The stores of the profile.
+    Stores {
+        #[command(flatten)]
+        profile: ProfileArg,
+    },
+    /// Mount or unmount a store.
+    Store {
+        #[command(flatten)]
+        profile: ProfileArg,
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
+    /// The folder tree of every store (or of one).
+    Folders {
+        #[command(flatten)]
+        profile: ProfileArg,
+        /// Only this store (display name, store ID or file path).
+        #[arg(long)]
+        store: Option<String>,
+        /// Levels below each store's top folder to show [default: all].
+        #[arg(long)]
+        depth: Option<usize>,
+    },
+    /// A default folder: inbox, sent-mail, deleted-items, calendar, contacts, ... or its
+    /// OlDefaultFolders number.
+    DefaultFolder {
+        #[command(flatten)]
+        profile: ProfileArg,
+        kind: String,
+        /// Look in this store instead of the default one.
+        #[arg(long)]
+        store: Option<String>,
+    },
+    /// Folders by entry ID.
+    Folder {
+        #[command(flatten)]
+        profile: ProfileArg,
+        #[command(subcommand)]
+        command: FolderCommand,
+    },
+    /// The items of a folder (a default-folder kind, a folder path \\Store\Inbox, or an entry
+    /// ID), optionally filtered (Jet or DASL) and sorted.
+    Items {
+        #[command(flatten)]
+        profile: ProfileArg,
+        folder: String,
+        /// The store for a default-folder kind [default: the default store].
+        #[arg(long)]
+        store: Option<String>,
+        /// `[Subject] = 'x'`, `@SQL="urn:schemas:httpmail:subject" LIKE '%x%'`, ...
+        #[arg(long)]
+        filter: Option<String>,
+        /// Property to sort by: ReceivedTime, Subject, SenderName, ...
+        #[arg(long)]
+        sort: Option<String>,
+        /// Sort in descending order.
+        #[arg(long)]
+        descending: bool,
+        /// Show at most this many items.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Items by entry ID: show, create, delete.
+    Item {
+        #[command(flatten)]
+        profile: ProfileArg,
+        #[command(subcommand)]
+        command: ItemCommand,
+    },
+    /// Whether two entry IDs name the same object (compared by meaning, not bytes).
+    CompareIds {
+        #[command(flatten)]
+        profile: ProfileArg,
+        first: String,
+        second: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Every profile, the default marked.
+    List,
+    /// A new profile with its own embedded mailbox.
+    Create { name: String },
+    /// Delete a profile (its files stay on disk).
+    Delete { name: String },
+    /// Make a profile the default.
+    SetDefault { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Mount a PST file (or an Outpost mailbox file) and keep it in the profile.
+    Add {
+        path: PathBuf,
+        /// The name to show for the store [default: the store's own].
+        #[arg(long)]
+        display_name: Option<String>,
+        /// The password of a password-protected PST (remembered in the profile).
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Unmount a store (display name, store ID or file path); the file is kept.
+    Remove { store: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FolderCommand {
+    /// Show a folder by entry ID.
+    Get {
+        entry_id: String,
+        /// The store ID (hex) to open it in.
+        #[arg(long)]
+        store: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ItemCommand {
+    /// Show an item by entry ID (found in any mounted store unless --store names one).
+    Get {
+        entry_id: String,
+        /// The store ID (hex) to open it in.
+        #[arg(long)]
+        store: Option<String>,
+        /// Also list every property.
+        #[arg(long)]
+        properties: bool,
+    },
+    /// Create and save an item in a folder (kind, path or entry ID).
+    Create {
+        folder: String,
+        #[arg(long)]
+        subject: String,
+        #[arg(long)]
+        body: Option<String>,
+        /// Message class [default: the folder's, e.g. IPM.Note].
+        #[arg(long)]
+        class: Option<String>,
+    },
+    /// Delete an item: it moves to Deleted Items (from there it is deleted for good).
+    Delete { entry_id: String },
+}
+
+/// Session errors: bad input (exit 2) for what the user typed wrong, else the MAPI code (exit 1).
+fn failed(err: SessionError) -> CliError {
+    CliError::from(err.to_mapi())
+}
+
+fn bad_input(err: SessionError) -> CliError {
+    CliError::bad_input(err.to_mapi().to_string())
+}
+
+fn logon(app: &Application, profile: &ProfileArg) -> Result<NameSpace, CliError> {
+    let ns = app.session();
+    ns.logon(profile.profile.as_deref(), None, false, false).map_err(failed)?;
+    Ok(ns)
+}
+
+pub fn run(command: SessionCommand, out: Output) -> Result<(), CliError> {
+    let app = Application::from_environment().map_err(failed)?;
+    match command {
+        SessionCommand::Logon { profile } => logon_cmd(&logon(&app, &profile)?, out),
+        SessionCommand::Profile { command } => profile_cmd(&app, command, out),
+        SessionCommand::Stores { profile } => stores_cmd(&logon(&app, &profile)?, out),
+        SessionCommand::Store { profile, command } => {
+            store_cmd(&logon(&app, &profile)?, command, out)
+        }
+        SessionCommand::Folders { profile, store, depth } => {
+            folders_cmd(&logon(&app, &profile)?, store.as_deref(), depth, out)
+        }
+        SessionCommand::DefaultFolder { profile, kind, store } => {
+            let ns = logon(&app, &profile)?;
+            let kind = parse_kind(&kind)?;
+            let folder = match store {
+                Some(store) => ns.find_store(&store).map_err(failed)?.get_default_folder(kind),
+                None => ns.get_default_folder(kind),
+            }
+            .map_err(failed)?;
+            emit_folder(&folder, out)
+        }
+        SessionCommand::Folder { profile, command: FolderCommand::Get { entry_id, store } } => {
+            let ns = logon(&app, &profile)?;
+            let folder = ns.get_folder_from_id(&entry_id, store.as_deref()).map_err(failed)?;
+            emit_folder(&folder, out)
+        }
+        SessionCommand::Items { profile, folder, store, filter, sort, descending, limit } => {
+            let ns = logon(&app, &profile)?;
+            let folder = resolve_folder(&ns, &folder, store.as_deref())?;
+            items_cmd(&folder, filter.as_deref(), sort.as_deref(), descending, limit, out)
+        }
+        SessionCommand::Item { profile, command } => {
+            item_cmd(&logon(&app, &profile)?, command, out)
+        }
+        SessionCommand::CompareIds { profile, first, second } => {
+            let ns = logon(&app, &profile)?;
+            let equal = ns.compare_entry_ids(&first, &second).map_err(failed)?;
+            out.emit(&serde_json::json!({ "equal": equal }), |w| {
+                writeln!(w, "{}", if equal { "same object" } else { "different objects" })
+            })
+        }
+    }
+}
+
+fn parse_kind(text: &str) -> Result<OlDefaultFolders, CliError> {
+    text.parse::<OlDefaultFolders>().map_err(|err| CliError::bad_input(err.to_string()))
+}
+
+/// FOLDER: a default-folder kind, a folder path (`\\Store\Inbox`), or an entry ID.
+fn resolve_folder(ns: &NameSpace, text: &str, store: Option<&str>) -> Result<Folder, CliError> {
+    let text = text.trim();
+    if text.starts_with('\\') {
+        return ns.folder_from_path(text).map_err(failed);
+    }
+    if let Ok(kind) = text.parse::<OlDefaultFolders>() {
+        return match store {
+            Some(store) => ns.find_store(store).map_err(failed)?.get_default_folder(kind),
+            None => ns.get_default_folder(kind),
+        }
+        .map_err(failed);
+    }
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_hexdigit()) {
+        let store_id = match store {
+            Some(store) => Some(ns.find_store(store).map_err(failed)?.store_id()),
+            None => None,
+        };
+        return ns.get_folder_from_id(text, store_id.as_deref()).map_err(failed);
+    }
+    Err(CliError::bad_input(format!(
+        "{text:?} is not a folder: expected a default-folder kind (inbox, sent-mail, calendar, \
+         ...), a folder path (\\\\Store\\Inbox) or an entry ID in hex"
+    )))
+}
+
+// ------------------------------------------------------------------------------------------------
+// JSON views
+
+#[derive(Debug, Serialize)]
+struct StoreView {
+    display_name: String,
+    store_id: String,
+    provider_uid: String,
+    kind: session::StoreKind,
+    file_path: Option<PathBuf>,
+    is_data_file_store: bool,
+    exchange_store_type: mapi::OlExchangeStoreType,
+    writable: bool,
+    default: bool,
+}
+
+fn store_view(store: &Store, default: bool) -> StoreView {
+    StoreView {
+        display_name: store.display_name().to_owned(),
+        store_id: store.store_id(),
+        provider_uid: store.provider_uid().to_hex(),
+        kind: store.kind(),
+        file_path: store.file_path().map(PathBuf::from),
+        is_data_file_store: store.is_data_file_store(),
+        exchange_store_type: store.exchange_store_type(),
+        writable: store.is_writable(),
+        default,
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct UnavailableView {
+    display_name: String,
+    file_path: Option<PathBuf>,
+    code: String,
+    error: String,
+}
+
+fn unavailable_views(ns: &NameSpace) -> Vec<UnavailableView> {
+    ns.unavailable_stores()
+        .into_iter()
+        .map(|u| UnavailableView {
+            display_name: u.config.display_name,
+            file_path: u.config.path,
+            code: u.error.code.name(),
+            error: u.error.message,
+        })
+        .collect()
+}
+
+fn store_views(ns: &NameSpace) -> Result<Vec<StoreView>, CliError> {
+    let default_id = ns.default_store().ok().map(|s| s.store_id());
+    Ok(ns
+        .stores()
+        .map_err(failed)?
+        .iter()
+        .map(|s| store_view(s, Some(s.store_id()) == default_id))
+        .collect())
+}
+
+#[derive(Debug, Serialize)]
+struct FolderView {
+    name: String,
+    folder_path: String,
+    entry_id: String,
+    store_id: String,
+    store: String,
+    container_class: Option<String>,
+    default_item_type: mapi::OlItemType,
+    default_message_class: &'static str,
+    item_count: u32,
+    unread_item_count: u32,
+}
+
+fn folder_view(folder: &Folder) -> Result<FolderView, CliError> {
+    Ok(FolderView {
+        name: folder.name().map_err(failed)?,
+        folder_path: folder.folder_path().map_err(failed)?,
+        entry_id: folder.entry_id(),
+        store_id: folder.store_id(),
+        store: folder.store().display_name().to_owned(),
+        container_class: folder.container_class().map_err(failed)?,
+        default_item_type: folder.default_item_type().map_err(failed)?,
+        default_message_class: folder.default_message_class().map_err(failed)?,
+        item_count: folder.item_count().map_err(failed)?,
+        unread_item_count: folder.unread_item_count().map_err(failed)?,
+    })
+}
+
+fn emit_folder(folder: &Folder, out: Output) -> Result<(), CliError> {
+    let view = folder_view(folder)?;
+    out.emit(&view, |w| {
+        writeln!(w, "{}", view.folder_path)?;
+        writeln!(w, "  entry ID:  {}", view.entry_id)?;
+        writeln!(w, "  class:     {}", view.container_class.as_deref().unwrap_or("(none)"))?;
+        writeln!(w, "  items:     {} ({} unread)", view.item_count, view.unread_item_count)
+    })
+}
+
+// ------------------------------------------------------------------------------------------------
+// Commands
+
+#[derive(Debug, Serialize)]
+struct DefaultFolderView {
+    kind: OlDefaultFolders,
+    value: i32,
+    name: String,
+    folder_path: String,
+    entry_id: String,
+}
+
+#[derive(Debug, Serialize)]
+struct MissingFolderView {
+    kind: OlDefaultFolders,
+    value: i32,
+    code: String,
+    error: String,
+}
+
+fn logon_cmd(ns: &NameSpace, out: Output) -> Result<(), CliError> {
+    let user = ns.current_user().map_err(failed)?;
+    let stores = store_views(ns)?;
+    let default = ns.default_store().map_err(failed)?;
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for &kind in OlDefaultFolders::ALL {
+        match default.get_default_folder(kind) {
+            Ok(folder) => found.push(DefaultFolderView {
+                kind,
+                value: kind.value(),
+                name: folder.name().map_err(failed)?,
+                folder_path: folder.folder_path().map_err(failed)?,
+                entry_id: folder.entry_id(),
+            }),
+            Err(err) => {
+                let err = err.to_mapi();
+                missing.push(MissingFolderView {
+                    kind,
+                    value: kind.value(),
+                    code: err.code.name(),
+                    error: err.message,
+                });
+            }
+        }
+    }
+    let doc = serde_json::json!({
+        "profile": ns.current_profile_name(),
+        "current_user": user,
+        "stores": stores,
+        "unavailable_stores": unavailable_views(ns),
+        "default_store": default.display_name(),
+        "default_folders": found,
+        "missing_default_folders": missing,
+    });
+    out.emit(&doc, |w| {
+        writeln!(w, "Profile:      {}", ns.current_profile_name())?;
+        writeln!(w, "Current user: {} <{}>", user.name, user.address.as_deref().unwrap_or(""))?;
+        writeln!(w, "Stores:")?;
+        for s in &stores {
+            writeln!(w, "  {}{}", s.display_name, if s.default { " (default)" } else { "" })?;
+        }
+        writeln!(w, "Default folders of {}:", default.display_name())?;
+        for f in &found {
+            writeln!(w, "  {:<20} {:<40} {}", f.kind.cli_name(), f.folder_path, f.entry_id)?;
+        }
+        for m in &missing {
+            writeln!(w, "  {:<20} (none: {})", m.kind.cli_name(), m.code)?;
+        }
+        Ok(())
+    })
+}
+
+fn profile_cmd(app: &Application, command: ProfileCommand, out: Output) -> Result<(), CliError> {
+    let profile_error = |err: SessionError| match err {
+        SessionError::InvalidProfileName(_) => bad_input(err),
+        other => failed(other),
+    };
+    match command {
+        ProfileCommand::List => {
+            let set = app.profiles().map_err(failed)?;
+            let default = app.default_profile_name().map_err(failed)?;
+            let profiles: Vec<_> = set
+                .profiles
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "name": p.name,
+                        "default": p.name == default,
+                        "user": p.user,
+                        "stores": p.stores,
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({ "default_profile": default, "profiles": profiles });
+            out.emit(&doc, |w| {
+                for p in &set.profiles {
+                    let mark = if p.name == default { " (default)" } else { "" };
+                    writeln!(w, "{}{mark}: {} store(s)", p.name, p.stores.len())?;
+                }
+                Ok(())
+            })
+        }
+        ProfileCommand::Create { name } => {
+            let profile = app.create_profile(&name).map_err(profile_error)?;
+            out.emit(&profile, |w| writeln!(w, "created profile {}", profile.name))
+        }
+        ProfileCommand::Delete { name } => {
+            let profile = app.delete_profile(&name).map_err(profile_error)?;
+            out.emit(&profile, |w| {
+                writeln!(w, "deleted profile {} (its store files are kept)", profile.name)
+            })
+        }
+        ProfileCommand::SetDefault { name } => {
+            app.set_default_profile(&name).map_err(profile_error)?;
+            let name = app.default_profile_name().map_err(failed)?;
+            out.emit(&serde_json::json!({ "default_profile": name }), |w| {
+                writeln!(w, "default profile: {name}")
+            })
+        }
+    }
+}
+
+fn stores_cmd(ns: &NameSpace, out: Output) -> Result<(), CliError> {
+    let stores = store_views(ns)?;
+    let unavailable = unavailable_views(ns);
+    let doc = serde_json::json!({
+        "profile": ns.current_profile_name(),
+        "stores": stores,
+        "unavailable_stores": unavailable,
+    });
+    out.emit(&doc, |w| {
+        for s in &stores {
+            let mark = if s.default { " (default)" } else { "" };
+            let path = s.file_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            writeln!(w, "{}{mark}\n  {}\n  store ID: {}", s.display_name, path, s.store_id)?;
+        }
+        for u in &unavailable {
+            writeln!(w, "{} (unavailable: {} [{}])", u.display_name, u.error, u.code)?;
+        }
+        Ok(())
+    })
+}
+
+fn store_cmd(ns: &NameSpace, command: StoreCommand, out: Output) -> Result<(), CliError> {
+    match command {
+        StoreCommand::Add { path, display_name, password } => {
+            let options = AddStoreOptions { display_name, password };
+            let store = ns.add_store_with(&path, &options).map_err(failed)?;
+            let view = store_view(&store, false);
+            out.emit(&view, |w| {
+                writeln!(
+                    w,
+                    "mounted {} ({})\n  store ID: {}",
+                    view.display_name,
+                    path.display(),
+                    view.store_id
+                )
+            })
+        }
+        StoreCommand::Remove { store } => {
+            let store = ns.find_store(&store).map_err(failed)?;
+            ns.remove_store_by(&store).map_err(failed)?;
+            let view = store_view(&store, false);
+            out.emit(&serde_json::json!({ "removed": view }), |w| {
+                writeln!(w, "removed {} (the file is kept)", view.display_name)
+            })
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct FolderNode {
+    name: String,
+    folder_path: String,
+    entry_id: String,
+    container_class: Option<String>,
+    item_count: u32,
+    folders: Vec<FolderNode>,
+}
+
+fn folder_tree(folder: &Folder, depth: Option<usize>) -> Result<FolderNode, CliError> {
+    let children = match depth {
+        Some(0) => Vec::new(),
+        _ => folder
+            .folders()
+            .map_err(failed)?
+            .iter()
+            .map(|child| folder_tree(child, depth.map(|d| d - 1)))
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(FolderNode {
+        name: folder.name().map_err(failed)?,
+        folder_path: folder.folder_path().map_err(failed)?,
+        entry_id: folder.entry_id(),
+        container_class: folder.container_class().map_err(failed)?,
+        item_count: folder.item_count().map_err(failed)?,
+        folders: children,
+    })
+}
+
+fn print_tree(w: &mut dyn Write, node: &FolderNode, indent: usize) -> std::io::Result<()> {
+    writeln!(w, "{:indent$}{} ({})", "", node.name, node.item_count, indent = indent * 2)?;
+    for child in &node.folders {
+        print_tree(w, child, indent + 1)?;
+    }
+    Ok(())
+}
+
+fn folders_cmd(
+    ns: &NameSpace,
+    store: Option<&str>,
+    depth: Option<usize>,
+    out: Output,
+) -> Result<(), CliError> {
+    let stores = match store {
+        Some(store) => vec![ns.find_store(store).map_err(failed)?],
+        None => ns.stores().map_err(failed)?,
+    };
+    let mut trees = Vec::new();
+    for store in &stores {
+        let root = store.root_folder().map_err(failed)?;
+        let mut node = folder_tree(&root, depth)?;
+        node.name = store.display_name().to_owned();
+        trees.push(StoreTree {
+            store: store.display_name().to_owned(),
+            store_id: store.store_id(),
+            root: node,
+        });
+    }
+    out.emit(&trees, |w| {
+        for tree in &trees {
+            print_tree(w, &tree.root, 0)?;
+        }
+        Ok(())
+    })
+}
+
+#[derive(Debug, Serialize)]
+struct StoreTree {
+    store: String,
+    store_id: String,
+    root: FolderNode,
+}
+
+#[derive(Debug, Serialize)]
+struct ItemRow {
+    entry_id: Option<String>,
+    message_class: Option<String>,
+    subject: Option<String>,
+    received_time: Option<jiff::Timestamp>,
+    sender_name: Option<String>,
+    size: Option<i64>,
+}
+
+fn items_cmd(
+    folder: &Folder,
+    filter: Option<&str>,
+    sort: Option<&str>,
+    descending: bool,
+    limit: Option<usize>,
+    out: Output,
+) -> Result<(), CliError> {
+    let mut items = folder.items();
+    if let Some(filter) = filter {
+        items = items.restrict(filter).map_err(|err| match err.code() {
+            ErrorCode::InvalidParameter => bad_input(err),
+            _ => failed(err),
+        })?;
+    }
+    if let Some(sort) = sort {
+        items.sort(sort, descending).map_err(|err| match err.code() {
+            ErrorCode::InvalidParameter => bad_input(err),
+            _ => failed(err),
+        })?;
+    }
+    let count = items.count().map_err(failed)?;
+    let columns = [
+        tags::PidTagEntryId,
+        tags::PidTagMessageClass,
+        tags::PidTagSubject,
+        tags::PidTagMessageDeliveryTime,
+        tags::PidTagSenderName,
+        tags::PidTagMessageSize,
+    ];
+    let mut rows = Vec::new();
+    for row in items.rows(&columns).map_err(failed)?.take(limit.unwrap_or(usize::MAX)) {
+        let row = row.map_err(failed)?;
+        let value = |i: usize| row.get(i).map(|v| v.value.clone());
+        let text = |v: Option<PropValue>| match v {
+            Some(PropValue::String(s) | PropValue::String8(s)) => Some(s),
+            _ => None,
+        };
+        rows.push(ItemRow {
+            entry_id: value(0).and_then(|v| v.as_binary().map(mapi::hex::encode)),
+            message_class: text(value(1)),
+            subject: text(value(2)),
+            received_time: value(3)
+                .and_then(|v| v.as_time())
+                .and_then(mapi::FileTime::to_timestamp),
+            sender_name: text(value(4)),
+            size: value(5).and_then(|v| v.as_i64()),
+        });
+    }
+    let path = folder.folder_path().map_err(failed)?;
+    let doc = serde_json::json!({
+        "folder": path,
+        "folder_entry_id": folder.entry_id(),
+        "store_id": folder.store_id(),
+        "count": count,
+        "items": rows,
+    });
+    out.emit(&doc, |w| {
+        writeln!(w, "{path}: {count} item(s)")?;
+        for r in &rows {
+            writeln!(
+                w,
+                "  {}  {:<20} {}",
+                r.received_time.map(|t| t.to_string()).unwrap_or_else(|| "-".repeat(20)),
+                r.message_class.as_deref().unwrap_or(""),
+                r.subject.as_deref().unwrap_or("")
+            )?;
+            writeln!(w, "    {}", r.entry_id.as_deref().unwrap_or(""))?;
+        }
+        Ok(())
+    })
+}
+
+fn item_view(item: &Item, properties: bool) -> Result<serde_json::Value, CliError> {
+    let f = failed;
+    let mut doc = serde_json::json!({
+        "entry_id": item.entry_id(),
+        "store_id": item.store().store_id(),
+        "store": item.store().display_name(),
+        "class": item.class(),
+        "message_class": item.message_class(),
+        "subject": item.subject().map_err(f)?,
+        "body": item.body().map_err(f)?,
+        "received_time": item.received_time().map_err(f)?,
+        "sent_on": item.sent_on().map_err(f)?,
+        "sender_name": item.sender_name().map_err(f)?,
+        "sender_email_address": item.sender_email_address().map_err(f)?,
+        "creation_time": item.creation_time().map_err(f)?,
+        "last_modification_time": item.last_modification_time().map_err(f)?,
+        "importance": item.importance().map_err(f)?,
+        "size": item.size().map_err(f)?,
+        "unread": item.unread().map_err(f)?,
+        "categories": item.categories().map_err(f)?,
+        "folder_path": item.parent().and_then(|p| p.folder_path()).ok(),
+    });
+    let typed = item.clone().typed();
+    doc["type"] = typed.type_name().into();
+    let extra = match &typed {
+        TypedItem::Mail(m) => serde_json::json!({
+            "to": m.to().map_err(f)?, "cc": m.cc().map_err(f)?, "bcc": m.bcc().map_err(f)?,
+        }),
+        TypedItem::Appointment(a) => serde_json::json!({
+            "start": a.start().map_err(f)?, "end": a.end().map_err(f)?,
+            "location": a.location().map_err(f)?, "all_day_event": a.all_day_event().map_err(f)?,
+        }),
+        TypedItem::Meeting(m) => serde_json::json!({
+            "start": m.start().map_err(f)?, "end": m.end().map_err(f)?,
+            "location": m.location().map_err(f)?,
+        }),
+        TypedItem::Contact(c) => serde_json::json!({
+            "full_name": c.full_name().map_err(f)?, "company_name": c.company_name().map_err(f)?,
+            "email1_address": c.email1_address().map_err(f)?, "file_as": c.file_as().map_err(f)?,
+        }),
+        TypedItem::DistList(d) => serde_json::json!({
+            "dl_name": d.dl_name().map_err(f)?, "member_count": d.member_count().map_err(f)?,
+        }),
+        TypedItem::Task(t) => serde_json::json!({
+            "due_date": t.due_date().map_err(f)?, "complete": t.complete().map_err(f)?,
+            "percent_complete": t.percent_complete().map_err(f)?,
+        }),
+        TypedItem::Journal(j) => serde_json::json!({
+            "journal_type": j.journal_type().map_err(f)?, "start": j.start().map_err(f)?,
+        }),
+        TypedItem::Report(r) => serde_json::json!({ "report_text": r.report_text().map_err(f)? }),
+        TypedItem::Note(n) => serde_json::json!({ "color": n.color().map_err(f)? }),
+        TypedItem::Post(p) => {
+            serde_json::json!({ "conversation_topic": p.conversation_topic().map_err(f)? })
+        }
+        TypedItem::Other(_) => serde_json::json!({}),
+    };
+    if let (Some(doc), Some(extra)) = (doc.as_object_mut(), extra.as_object()) {
+        for (k, v) in extra {
+            doc.insert(k.clone(), v.clone());
+        }
+    }
+    if properties {
+        let all = item.all_properties().map_err(f)?;
+        doc["properties"] = all
+            .iter()
+            .map(|p| {
+                let name = mapi::catalog::by_tag(p.tag).map(|i| i.name);
+                serde_json::json!({ "tag": p.tag.to_string(), "name": name, "value": p.value })
+            })
+            .collect();
+    }
+    Ok(doc)
+}
+
+fn item_cmd(ns: &NameSpace, command: ItemCommand, out: Output) -> Result<(), CliError> {
+    match command {
+        ItemCommand::Get { entry_id, store, properties } => {
+            let store_id = match store {
+                Some(store) => Some(ns.find_store(&store).map_err(failed)?.store_id()),
+                None => None,
+            };
+            let item = ns.get_item_from_id(&entry_id, store_id.as_deref()).map_err(failed)?;
+            let doc = item_view(&item, properties)?;
+            out.emit(&doc, |w| {
+                writeln!(w, "{} ({})", doc["type"].as_str().unwrap_or(""), item.message_class())?;
+                for key in ["subject", "sender_name", "received_time", "folder_path"] {
+                    if let Some(value) = doc[key].as_str() {
+                        writeln!(w, "  {key}: {value}")?;
+                    }
+                }
+                if let Some(body) = doc["body"].as_str() {
+                    writeln!(w, "\n{body}")?;
+                }
+                Ok(())
+            })
+        }
+        ItemCommand::Create { folder, subject, body, class } => {
+            let folder = resolve_folder(ns, &folder, None)?;
+            let item = folder.create_item(class.as_deref()).map_err(failed)?;
+            item.set_subject(&subject).map_err(failed)?;
+            if let Some(body) = &body {
+                item.set_body(body).map_err(failed)?;
+            }
+            item.save().map_err(failed)?;
+            let doc = serde_json::json!({
+                "entry_id": item.entry_id(),
+                "store_id": item.store().store_id(),
+                "folder_path": folder.folder_path().map_err(failed)?,
+                "message_class": item.message_class(),
+                "subject": subject,
+            });
+            out.emit(&doc, |w| writeln!(w, "{}", item.entry_id().unwrap_or_default()))
+        }
+        ItemCommand::Delete { entry_id } => {
+            let item = ns.get_item_from_id(&entry_id, None).map_err(failed)?;
+            let doc = match item.delete().map_err(failed)? {
+                DeleteOutcome::MovedToDeletedItems { entry_id: new_id } => serde_json::json!({
+                    "entry_id": entry_id,
+                    "outcome": "moved-to-deleted-items",
+                    "new_entry_id": mapi::hex::encode(&new_id),
+                }),
+                DeleteOutcome::DeletedPermanently => {
+                    serde_json::json!({ "entry_id": entry_id, "outcome": "deleted" })
+                }
+            };
+            out.emit(&doc, |w| match doc["new_entry_id"].as_str() {
+                Some(id) => writeln!(w, "moved to Deleted Items: {id}"),
+                None => writeln!(w, "deleted for good"),
+            })
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! The session commands, each test in its own OUTPOST_HOME.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+struct Home(tempfile::TempDir);
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}\nstderr: {}", self.stdout, self.stderr))
+    }
+
+    fn error(&self) -> Value {
+        serde_json::from_str(self.stderr.trim()).unwrap_or_else(|e| panic!("{e}: {}", self.stderr))
+    }
+
+    fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        self
+    }
+}
+
+impl Home {
+    fn new() -> Home {
+        Home(tempfile::tempdir().unwrap())
+    }
+
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let output = Command::cargo_bin("outpost")
+            .unwrap()
+            .env("OUTPOST_HOME", self.path())
+            .env("USER", "dana")
+            .args(args)
+            .arg("--json")
+            .output()
+            .unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// A second mailbox file made through a profile of its own, so it can be mounted.
+    fn extra_mailbox(&self, profile: &str) -> String {
+        let created = self.run(&["profile", "create", profile]).ok().json();
+        created["store"][0]["path"].as_str().unwrap().to_owned()
+    }
+}
+
+#[test]
+fn logon_on_a_fresh_home_creates_profile_outlook_and_lists_every_default_folder() {
+    let home = Home::new();
+    let doc = home.run(&["logon"]).ok().json();
+    assert_eq!(doc["profile"], "Outlook");
+    assert_eq!(doc["current_user"]["name"], "dana");
+    assert_eq!(doc["current_user"]["address"], "dana@localhost");
+    let stores = doc["stores"].as_array().unwrap();
+    assert_eq!(stores.len(), 1);
+    assert_eq!(stores[0]["kind"], "embedded");
+    assert_eq!(stores[0]["default"], true);
+    assert_eq!(stores[0]["display_name"], "Mailbox - dana");
+    let found: Vec<&str> = doc["default_folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "inbox",
+        "outbox",
+        "sent-mail",
+        "deleted-items",
+        "calendar",
+        "contacts",
+        "tasks",
+        "notes",
+        "journal",
+        "drafts",
+        "junk",
+    ] {
+        assert!(found.contains(&kind), "{kind} missing from {found:?}");
+    }
+    let inbox = doc["default_folders"].as_array().unwrap().iter().find(|f| f["kind"] == "inbox");
+    let inbox = inbox.unwrap();
+    assert_eq!(inbox["folder_path"], "\\\\Mailbox - dana\\Inbox");
+    assert_eq!(inbox["value"], 6);
+    let missing = doc["missing_default_folders"].as_array().unwrap();
+    assert_eq!(found.len() + missing.len(), mapi::OlDefaultFolders::ALL.len());
+    assert!(missing.iter().all(|m| m["code"] == "MAPI_E_NOT_FOUND"));
+    assert!(home.path().join("config/profiles.toml").exists());
+    // The next run logs on to the same profile and mailbox.
+    let again = home.run(&["logon"]).ok().json();
+    assert_eq!(again["stores"][0]["store_id"], stores[0]["store_id"]);
+}
+
+#[test]
+fn profile_commands_create_list_set_default_and_delete() {
+    let home = Home::new();
+    home.run(&["profile", "create", "Home"]).ok();
+    home.run(&["profile", "create", "Work"]).ok();
+    let list = home.run(&["profile", "list"]).ok().json();
+    assert_eq!(list["default_profile"], "Home");
+    assert_eq!(list["profiles"].as_array().unwrap().len(), 2);
+    home.run(&["profile", "set-default", "work"]).ok();
+    assert_eq!(home.run(&["logon"]).ok().json()["profile"], "Work");
+    assert_eq!(home.run(&["logon", "--profile", "Home"]).ok().json()["profile"], "Home");
+    home.run(&["profile", "delete", "Work"]).ok();
+    let err = home.run(&["logon", "--profile", "Work"]);
+    assert_eq!(err.code, 1);
+    assert_eq!(err.error()["code"], "MAPI_E_LOGON_FAILED");
+    assert!(err.error()["error"].as_str().unwrap().contains("Home"));
+    let dup = home.run(&["profile", "create", "home"]);
+    assert_eq!(dup.code, 1);
+    assert_eq!(dup.error()["code"], "MAPI_E_COLLISION");
+}
+
+#[test]
+fn default_folder_takes_a_name_or_a_number_and_refuses_unknown_kinds() {
+    let home = Home::new();
+    let by_name = home.run(&["default-folder", "sent-mail"]).ok().json();
+    let by_number = home.run(&["default-folder", "5"]).ok().json();
+    assert_eq!(by_name["entry_id"], by_number["entry_id"]);
+    assert_eq!(by_name["name"], "Sent Items");
+    assert_eq!(by_name["default_item_type"], "mail");
+    let calendar = home.run(&["default-folder", "calendar"]).ok().json();
+    assert_eq!(calendar["default_message_class"], "IPM.Appointment");
+    assert_eq!(home.run(&["default-folder", "inbx"]).code, 2);
+    let missing = home.run(&["default-folder", "all-public-folders"]);
+    assert_eq!(missing.code, 1);
+    assert_eq!(missing.error()["code"], "MAPI_E_NOT_FOUND");
+    let folder = home.run(&["folder", "get", by_name["entry_id"].as_str().unwrap()]).ok().json();
+    assert_eq!(folder["folder_path"], by_name["folder_path"]);
+}
+
+#[test]
+fn items_can_be_created_listed_filtered_fetched_and_deleted() {
+    let home = Home::new();
+    for subject in ["alpha", "beta", "gamma"] {
+        home.run(&["item", "create", "inbox", "--subject", subject, "--body", "text"]).ok();
+    }
+    let all = home.run(&["items", "inbox", "--sort", "Subject", "--descending"]).ok().json();
+    assert_eq!(all["count"], 3);
+    assert_eq!(all["items"][0]["subject"], "gamma");
+    let limited = home.run(&["items", "inbox", "--limit", "2"]).ok().json();
+    assert_eq!(limited["items"].as_array().unwrap().len(), 2);
+    let jet = home.run(&["items", "inbox", "--filter", "[Subject] = 'BETA'"]).ok().json();
+    assert_eq!(jet["count"], 1);
+    let dasl = home
+        .run(&["items", "inbox", "--filter", "@SQL=\"urn:schemas:httpmail:subject\" LIKE '%mm%'"])
+        .ok()
+        .json();
+    assert_eq!(dasl["items"][0]["subject"], "gamma");
+    let by_path = home.run(&["items", "\\\\Mailbox - dana\\Inbox"]).ok().json();
+    assert_eq!(by_path["count"], 3);
+    let by_id = home.run(&["items", all["folder_entry_id"].as_str().unwrap()]).ok().json();
+    assert_eq!(by_id["count"], 3);
+    let bad = home.run(&["items", "inbox", "--filter", "[Subject] = "]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.error()["error"].as_str().unwrap().contains("position"));
+    assert_eq!(home.run(&["items", "inbox", "--sort", "Nonsense"]).code, 2);
+    assert_eq!(home.run(&["items", "not a folder"]).code, 2);
+
+    let id = all["items"][0]["entry_id"].as_str().unwrap().to_owned();
+    let item = home.run(&["item", "get", &id]).ok().json();
+    assert_eq!(item["type"], "MailItem");
+    assert_eq!(item["subject"], "gamma");
+    assert_eq!(item["body"], "text");
+    let with_props = home.run(&["item", "get", &id, "--properties"]).ok().json();
+    assert!(
+        with_props["properties"].as_array().unwrap().iter().any(|p| p["name"] == "PidTagSubject")
+    );
+
+    let deleted = home.run(&["item", "delete", &id]).ok().json();
+    assert_eq!(deleted["outcome"], "moved-to-deleted-items");
+    let gone = home.run(&["item", "get", &id]);
+    assert_eq!(gone.code, 1);
+    assert_eq!(gone.error()["code"], "MAPI_E_NOT_FOUND");
+    let new_id = deleted["new_entry_id"].as_str().unwrap();
+    let in_wastebasket = home.run(&["items", "deleted-items"]).ok().json();
+    assert_eq!(in_wastebasket["items"][0]["entry_id"], new_id);
+    let purged = home.run(&["item", "delete", new_id]).ok().json();
+    assert_eq!(purged["outcome"], "deleted");
+    assert_eq!(home.run(&["items", "deleted-items"]).ok().json()["count"], 0);
+}
+
+#[test]
+fn bad_and_foreign_entry_ids_fail_with_exit_1_and_a_mapi_code() {
+    let home = Home::new();
+    let bad = home.run(&["item", "get", "zz"]);
+    assert_eq!(bad.code, 1);
+    assert_eq!(bad.error()["code"], "MAPI_E_INVALID_ENTRYID");
+    let short = home.run(&["item", "get", "000102"]);
+    assert_eq!(short.code, 1);
+    assert_eq!(short.error()["code"], "MAPI_E_INVALID_ENTRYID");
+    // A well-formed message entry ID whose provider UID no mounted store has.
+    let foreign = format!("00000000{}0700{}", "5A".repeat(16), "11".repeat(48));
+    let run = home.run(&["item", "get", &foreign]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.error()["code"], "MAPI_E_NOT_FOUND");
+    let folder = home.run(&["folder", "get", &foreign]);
+    assert_eq!(folder.code, 1);
+}
+
+#[test]
+fn compare_ids_compares_by_meaning() {
+    let home = Home::new();
+    let a = home.run(&["item", "create", "inbox", "--subject", "a"]).ok().json();
+    let b = home.run(&["item", "create", "inbox", "--subject", "b"]).ok().json();
+    let a = a["entry_id"].as_str().unwrap().to_owned();
+    let b = b["entry_id"].as_str().unwrap();
+    let short_term = format!("FF{}", &a[2..]);
+    assert_eq!(home.run(&["compare-ids", &a, &short_term]).ok().json()["equal"], true);
+    assert_eq!(home.run(&["compare-ids", &a, b]).ok().json()["equal"], false);
+    let foreign = format!("00000000{}0700{}", "5A".repeat(16), "11".repeat(48));
+    let unknown = home.run(&["compare-ids", &foreign, &foreign]);
+    assert_eq!(unknown.code, 1);
+    assert_eq!(unknown.error()["code"], "MAPI_E_UNKNOWN_ENTRYID");
+}
+
+#[test]
+fn stores_are_added_found_by_name_or_path_and_removed() {
+    let home = Home::new();
+    home.run(&["logon"]).ok();
+    let archive = home.extra_mailbox("Archive");
+    let added = home.run(&["store", "add", &archive, "--display-name", "Old mail"]).ok().json();
+    assert_eq!(added["display_name"], "Old mail");
+    let stores = home.run(&["stores"]).ok().json();
+    assert_eq!(stores["stores"].as_array().unwrap().len(), 2);
+    let item =
+        home.run(&["item", "create", "\\\\Old mail\\Inbox", "--subject", "archived"]).ok().json();
+    // Found without a store ID, and with the store named by display name.
+    let id = item["entry_id"].as_str().unwrap();
+    assert_eq!(home.run(&["item", "get", id]).ok().json()["store"], "Old mail");
+    assert_eq!(
+        home.run(&["item", "get", id, "--store", "old mail"]).ok().json()["subject"],
+        "archived"
+    );
+    let inbox = home.run(&["default-folder", "inbox", "--store", &archive]).ok().json();
+    assert_eq!(inbox["store"], "Old mail");
+    let tree = home.run(&["folders", "--store", "Old mail", "--depth", "0"]).ok().json();
+    assert_eq!(tree[0]["root"]["folders"].as_array().unwrap().len(), 0);
+    home.run(&["store", "remove", "Old mail"]).ok();
+    assert_eq!(home.run(&["stores"]).ok().json()["stores"].as_array().unwrap().len(), 1);
+    assert!(Path::new(&archive).exists());
+    let removing_default = home.run(&["store", "remove", "Mailbox - dana"]);
+    assert_eq!(removing_default.code, 1);
+    let nothing = home.run(&["store", "add", home.path().join("none.pst").to_str().unwrap()]);
+    assert_eq!(nothing.code, 1);
+}

@@ -1,0 +1,201 @@
+//! Corpus PSTs mounted through the session: every default folder, every folder's item count
+//! against the corpus's expected dump, every item by entry ID, and password handling.
+
+mod common;
+
+use common::Fixture;
+use mapi::ErrorCode;
+use serde_json::Value;
+use session::{AddStoreOptions, Folder, NameSpace, OlDefaultFolders, Store, StoreKind};
+use std::path::{Path, PathBuf};
+
+fn corpus(name: &str) -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/pst")).join(name)
+}
+
+/// Corpus PSTs without a password (MANIFEST.md), and the one whose password is known.
+const OPEN_PSTS: &[&str] = &[
+    "aspose-Outlook.pst",
+    "go-pst-support.pst",
+    "java-libpst-dist-list.pst",
+    "outlook-pst-Empty.pst",
+    "pst-extractor-enron.pst",
+    "pstsdk-submessage.pst",
+    "ruby-msg-attachAndInline.pst",
+];
+const KNOWN_PASSWORD: (&str, &str) = ("pst2john-97_outlook_pass12345.pst", "pass12345");
+/// Password-protected corpus PSTs whose password the tests do not know.
+const LOCKED_PSTS: &[&str] = &[
+    "aspose-passwordprotectedPST.pst",
+    "pst2john-2003_high-encryption_quickquick.pst",
+    "pst2john-2003_no-encryption_quickquick.pst",
+    "pstsdk-test_ansi.pst",
+    "pstsdk-test_unicode.pst",
+];
+
+fn mount(ns: &NameSpace, name: &str) -> Store {
+    let password = (name == KNOWN_PASSWORD.0).then(|| KNOWN_PASSWORD.1.to_owned());
+    let options = AddStoreOptions { display_name: Some(name.to_owned()), password };
+    ns.add_store_with(&corpus(name), &options).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn every_mountable() -> Vec<&'static str> {
+    OPEN_PSTS.iter().copied().chain([KNOWN_PASSWORD.0]).collect()
+}
+
+#[test]
+fn every_corpus_pst_mounts_read_only_and_every_default_folder_is_found_or_not_found() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    for name in every_mountable() {
+        let store = mount(&ns, name);
+        assert_eq!(store.kind(), StoreKind::Pst);
+        assert!(!store.is_writable(), "{name}");
+        assert!(store.is_data_file_store());
+        for &kind in OlDefaultFolders::ALL {
+            match store.get_default_folder(kind) {
+                Ok(folder) => {
+                    let path = folder.folder_path().unwrap();
+                    assert!(path.starts_with(&format!("\\\\{name}")), "{name} {kind}: {path}");
+                    assert_eq!(folder.store_id(), store.store_id());
+                }
+                Err(err) => {
+                    assert_eq!(err.code(), ErrorCode::NotFound, "{name} {kind}: {err}");
+                    assert!(err.to_string().contains(name), "{err}");
+                }
+            }
+        }
+        // A store ID routes back to the store.
+        assert_eq!(ns.get_store_from_id(&store.store_id()).unwrap().display_name(), name);
+    }
+    assert_eq!(ns.stores().unwrap().len(), every_mountable().len() + 1);
+}
+
+#[test]
+fn a_pst_written_by_outlook_has_its_standard_folders_where_outlook_looks() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    let store = mount(&ns, "aspose-Outlook.pst");
+    for (kind, name) in [
+        (OlDefaultFolders::Inbox, "Inbox"),
+        (OlDefaultFolders::SentMail, "Sent Items"),
+        (OlDefaultFolders::DeletedItems, "Deleted Items"),
+        (OlDefaultFolders::Calendar, "Calendar"),
+        (OlDefaultFolders::Contacts, "Contacts"),
+    ] {
+        let folder = store.get_default_folder(kind).unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert_eq!(folder.name().unwrap(), name);
+    }
+}
+
+fn expected_root(name: &str) -> Value {
+    let path = corpus(name).with_extension("expected.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Compares each folder's item count with the dump, recursively; returns the items checked.
+fn compare_tree(ns: &NameSpace, folder: &Folder, expected: &Value, context: &str) -> usize {
+    let count = folder.items().count().unwrap() as usize;
+    let messages = expected["messages"].as_array().unwrap().len();
+    assert_eq!(count, messages, "{context}: {}", folder.folder_path().unwrap());
+    let mut checked = 0;
+    for item in folder.items().iter().unwrap() {
+        let item = item.unwrap_or_else(|e| panic!("{context}: {e}"));
+        let id = item.entry_id().unwrap();
+        // Found again by entry ID alone, in whichever store owns it.
+        let again = ns.get_item_from_id(&id, None).unwrap();
+        assert_eq!(again.store().store_id(), folder.store_id());
+        assert_eq!(again.subject().unwrap(), item.subject().unwrap());
+        checked += 1;
+    }
+    for sub in expected["subfolders"].as_array().unwrap() {
+        let Some(name) = sub["name"].as_str() else { continue };
+        let child = folder.folder_named(name).unwrap().unwrap_or_else(|| {
+            panic!("{context}: no folder {name:?} under {}", folder.folder_path().unwrap())
+        });
+        checked += compare_tree(ns, &child, sub, context);
+    }
+    checked
+}
+
+#[test]
+fn item_counts_match_the_corpus_dump_and_every_item_opens_by_entry_id() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    for name in every_mountable() {
+        let store = mount(&ns, name);
+        let top = store.root_folder().unwrap();
+        let top_name = top.name().unwrap();
+        let root = expected_root(name);
+        let expected = root["root"]["subfolders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"].as_str() == Some(top_name.as_str()))
+            .unwrap_or_else(|| panic!("{name}: the dump has no IPM subtree {top_name:?}"));
+        compare_tree(&ns, &top, expected, name);
+    }
+}
+
+#[test]
+fn a_password_protected_pst_needs_its_password() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    for name in LOCKED_PSTS.iter().chain([&KNOWN_PASSWORD.0]) {
+        let err = ns.add_store(&corpus(name)).unwrap_err();
+        assert_ne!(err.code(), ErrorCode::NoSupport, "{name}: {err}");
+        assert!(err.to_string().to_lowercase().contains("password"), "{name}: {err}");
+    }
+    let wrong = AddStoreOptions { display_name: None, password: Some("wrong".into()) };
+    let err = ns.add_store_with(&corpus(KNOWN_PASSWORD.0), &wrong).unwrap_err();
+    assert!(err.to_string().to_lowercase().contains("password"), "{err}");
+    // Nothing was mounted or written to the profile.
+    assert_eq!(ns.stores().unwrap().len(), 1);
+    let again = fx.app.new_session();
+    assert_eq!(again.stores().unwrap().len(), 1);
+}
+
+#[test]
+fn a_mounted_pst_refuses_writes_with_no_access() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    let store = mount(&ns, "aspose-Outlook.pst");
+    let inbox = store.get_default_folder(OlDefaultFolders::Inbox).unwrap();
+    let err = inbox.create_item(None).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NoAccess);
+    assert!(err.to_string().contains("read-only"), "{err}");
+    let item = inbox.items().iter().unwrap().next().unwrap().unwrap();
+    assert_eq!(item.delete().unwrap_err().code(), ErrorCode::NoAccess);
+}
+
+#[test]
+fn a_mounted_pst_stays_in_the_profile_with_its_password() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    mount(&ns, KNOWN_PASSWORD.0);
+    let later = fx.app.new_session();
+    let store = later.find_store(KNOWN_PASSWORD.0).unwrap();
+    assert!(
+        store.get_default_folder(OlDefaultFolders::Inbox).is_ok() || store.root_folder().is_ok()
+    );
+    assert!(later.unavailable_stores().is_empty());
+}
+
+#[test]
+fn pst_entry_ids_compare_by_meaning_and_never_equal_another_stores() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    let store = mount(&ns, "aspose-Outlook.pst");
+    let inbox = store.get_default_folder(OlDefaultFolders::Inbox).unwrap();
+    let mut ids = inbox.items().iter().unwrap().map(|i| i.unwrap().entry_id().unwrap());
+    let (a, b) = (ids.next().unwrap(), ids.next().unwrap());
+    assert!(ns.compare_entry_ids(&a, &a).unwrap());
+    assert!(!ns.compare_entry_ids(&a, &b).unwrap());
+    let short_term = format!("FF{}", &a[2..]);
+    assert!(ns.compare_entry_ids(&a, &short_term).unwrap());
+    let embedded = ns.get_default_folder(OlDefaultFolders::Inbox).unwrap().entry_id();
+    assert!(!ns.compare_entry_ids(&inbox.entry_id(), &embedded).unwrap());
+    // The short-term form opens the same item.
+    let item = ns.get_item_from_id(&short_term, None).unwrap();
+    assert_eq!(item.store().store_id(), store.store_id());
+}
