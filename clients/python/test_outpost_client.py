@@ -2,6 +2,7 @@
 
 Usage: OUTPOST_BIN=target/debug/outpost python3 clients/python/test_outpost_client.py
 """
+import json
 import os
 import subprocess
 import sys
@@ -35,6 +36,23 @@ class InstanceClientTest(unittest.TestCase):
         # A second client finds the same instance.
         with Client.connect() as again:
             self.assertEqual(again.welcome["pid"], status["pid"])
+
+    def session(self, client, *argv):
+        reply = client.call("session", {"argv": list(argv) + ["--json"], "cwd": os.getcwd()})
+        self.assertIsNone(reply["error"], reply["error"])
+        return json.loads(reply["output"])
+
+    def test_logon_default_folders_and_an_item_by_entry_id(self):
+        with Client.get_or_start(outpost=OUTPOST) as client:
+            logon = self.session(client, "logon")
+            self.assertEqual(logon["profile"], "Outlook")
+            kinds = {folder["kind"] for folder in logon["default_folders"] if folder.get("entry_id")}
+            self.assertTrue({"inbox", "calendar", "contacts", "deleted-items"} <= kinds, kinds)
+            created = self.session(client, "item", "create", "inbox", "--subject", "from python")
+            item = self.session(client, "item", "get", created["entry_id"])
+            self.assertEqual(item["subject"], "from python")
+            reply = client.call("session", {"argv": ["item", "get", "00"], "cwd": os.getcwd()})
+            self.assertEqual(reply["error"]["code"], "MAPI_E_INVALID_ENTRYID")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,13 @@
 //! `outpost instance run|status|stop`: the per-user instance.
 
-use crate::output::{CliError, Output};
+use crate::output::{self, CliError, Output};
+use crate::session_cmd::{self, Sessions};
 use clap::Subcommand;
+use mapi::{ErrorCode, MapiError};
+use serde_json::{Value, json};
 use service::{Client, DaemonConfig, Handler, InstancePaths, Launcher, ServiceError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,18 +30,78 @@ pub enum InstanceCommand {
     Stop,
 }
 
-/// The requests the instance answers beyond ping/status/stop; session methods arrive with the
-/// session layer.
+/// The requests the instance answers beyond ping/status/stop: `session` runs one session
+/// command (the client's arguments, verbatim) in the instance's long-lived sessions and
+/// returns exactly what the command would have printed, so the output is the same in-process
+/// and through the instance.
 #[derive(Debug)]
-struct SessionHandler;
+struct SessionHandler {
+    sessions: Sessions,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SessionRequest {
+    argv: Vec<String>,
+    cwd: PathBuf,
+}
 
 impl Handler for SessionHandler {
-    fn handle(
-        &self,
-        method: &str,
-        _params: serde_json::Value,
-    ) -> Result<serde_json::Value, mapi::MapiError> {
-        Err(mapi::MapiError::new(mapi::ErrorCode::NoSupport, format!("unknown method {method:?}")))
+    fn handle(&self, method: &str, params: Value) -> Result<Value, MapiError> {
+        if method != "session" {
+            return Err(MapiError::new(ErrorCode::NoSupport, format!("unknown method {method:?}")));
+        }
+        let request: SessionRequest = serde_json::from_value(params)
+            .map_err(|err| MapiError::invalid_parameter(format!("session request: {err}")))?;
+        let (result, output) = output::capture_output(|| {
+            let (command, json) = crate::parse_session_request(request.argv)?;
+            session_cmd::run(&self.sessions, command, &request.cwd, Output::new(json))
+        });
+        let error = result.err().map(|err| {
+            let code = match &err {
+                CliError::Failed { code: Some(code), .. } => Some(code.name()),
+                _ => None,
+            };
+            json!({ "message": err.to_string(), "code": code, "exit_code": err.exit_code() })
+        });
+        Ok(json!({ "output": String::from_utf8_lossy(&output), "error": error }))
+    }
+
+    fn status(&self) -> Value {
+        self.sessions.describe()
+    }
+}
+
+/// Sends this process's session command to the instance (starting it if needed) and prints
+/// what it answers.
+pub fn run_remote(cwd: &Path) -> Result<(), CliError> {
+    let argv = std::env::args_os()
+        .skip(1)
+        .map(|arg| {
+            arg.into_string()
+                .map_err(|arg| CliError::bad_input(format!("argument {arg:?} is not UTF-8")))
+        })
+        .collect::<Result<Vec<String>, CliError>>()?;
+    let mut client = get_or_start()?;
+    let reply =
+        client.call("session", json!({ "argv": argv, "cwd": cwd })).map_err(service_error)?;
+    if let Some(output) = reply["output"].as_str() {
+        let mut stdout = std::io::stdout().lock();
+        // A closed pipe is not a failure of the command (as in Output::emit).
+        let _ = stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush());
+    }
+    match &reply["error"] {
+        Value::Null => Ok(()),
+        error => {
+            let message =
+                error["message"].as_str().unwrap_or("the instance reported an error").to_owned();
+            Err(match error["exit_code"].as_u64() {
+                Some(2) => CliError::bad_input(message),
+                _ => CliError::Failed {
+                    message,
+                    code: error["code"].as_str().and_then(ErrorCode::from_name),
+                },
+            })
+        }
     }
 }
 
@@ -66,7 +131,8 @@ pub fn run(command: InstanceCommand, out: Output) -> Result<(), CliError> {
             if let Some(seconds) = idle_timeout.or(from_env) {
                 config.idle_timeout = Duration::from_secs(seconds);
             }
-            match service::daemon::run(config, Arc::new(SessionHandler)) {
+            let handler = SessionHandler { sessions: Sessions::from_environment()? };
+            match service::daemon::run(config, Arc::new(handler)) {
                 // Someone else is already serving: that is the outcome the caller wanted.
                 Err(ServiceError::AlreadyRunning(dir)) => {
                     tracing::info!(dir = %dir.display(), "an instance is already running");

@@ -29,6 +29,11 @@ struct Cli {
     #[arg(long, global = true)]
     json: bool,
 
+    /// Run session commands in this process instead of through the per-user instance (also
+    /// OUTPOST_NO_INSTANCE=1).
+    #[arg(long, global = true)]
+    no_instance: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -68,7 +73,30 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Entryid(command) => entryid_cmd::run(command, out),
         Command::Pst { command } => pst_cmd::run(command, out),
         Command::Mailbox(command) => mailbox_cmd::run(command, out),
-        Command::Session(command) => session_cmd::run(command, out),
+        Command::Session(command) => {
+            let cwd = std::env::current_dir().map_err(|err| {
+                CliError::failed(format!("cannot read the current directory: {err}"))
+            })?;
+            let opted_out =
+                std::env::var_os("OUTPOST_NO_INSTANCE").is_some_and(|v| !v.is_empty() && v != "0");
+            if cli.no_instance || opted_out {
+                session_cmd::run(&session_cmd::Sessions::from_environment()?, command, &cwd, out)
+            } else {
+                instance_cmd::run_remote(&cwd)
+            }
+        }
+    }
+}
+
+/// Parses a session command sent to the instance (the client's arguments, verbatim).
+pub fn parse_session_request(
+    argv: Vec<String>,
+) -> Result<(session_cmd::SessionCommand, bool), CliError> {
+    let cli = Cli::try_parse_from(std::iter::once("outpost".to_owned()).chain(argv))
+        .map_err(|err| CliError::bad_input(err.to_string()))?;
+    match cli.command {
+        Command::Session(command) => Ok((command, cli.json)),
+        _ => Err(CliError::bad_input("only session commands run through the instance")),
     }
 }
 

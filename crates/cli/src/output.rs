@@ -1,7 +1,22 @@
 //! How commands print: text for people, one JSON document with `--json`; errors on stderr.
 
 use serde::Serialize;
+use std::cell::RefCell;
 use std::io::Write;
+
+thread_local! {
+    /// When set, `emit` writes here instead of stdout: the instance runs a command for a
+    /// client on one of its threads and sends the client exactly what it would have printed.
+    static CAPTURE: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+}
+
+/// Runs `command` with everything it emits captured; returns its result and the bytes.
+pub fn capture_output<T>(command: impl FnOnce() -> T) -> (T, Vec<u8>) {
+    CAPTURE.with(|slot| *slot.borrow_mut() = Some(Vec::new()));
+    let result = command();
+    let bytes = CAPTURE.with(|slot| slot.borrow_mut().take()).unwrap_or_default();
+    (result, bytes)
+}
 
 /// Where a command's result goes.
 #[derive(Debug, Clone, Copy)]
@@ -24,21 +39,39 @@ impl Output {
         value: &T,
         text: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<(), CliError> {
-        let stdout = std::io::stdout();
-        let mut lock = stdout.lock();
-        let result = if self.json {
-            // Serialise first, so a write error keeps its io::ErrorKind (BrokenPipe below).
-            let text = serde_json::to_string_pretty(value)
-                .map_err(|err| CliError::failed(format!("cannot encode output: {err}")))?;
-            writeln!(lock, "{text}")
+        let capturing = CAPTURE.with(|slot| slot.borrow().is_some());
+        let result = if capturing {
+            let mut buffer = Vec::new();
+            let result = self.render(value, text, &mut buffer);
+            CAPTURE.with(|slot| {
+                if let Some(captured) = slot.borrow_mut().as_mut() {
+                    captured.extend_from_slice(&buffer);
+                }
+            });
+            result
         } else {
-            text(&mut lock)
+            self.render(value, text, &mut std::io::stdout().lock())
         };
         match result {
             Ok(()) => Ok(()),
             // A closed pipe (`outpost ... | head`) is not a failure of the command.
             Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             Err(err) => Err(CliError::failed(format!("cannot write output: {err}"))),
+        }
+    }
+
+    fn render<T: Serialize>(
+        self,
+        value: &T,
+        text: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+        lock: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        if self.json {
+            // Serialise first, so a write error keeps its io::ErrorKind (BrokenPipe).
+            let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
+            writeln!(lock, "{text}")
+        } else {
+            text(lock)
         }
     }
 }

@@ -10,8 +10,11 @@ use session::{
     AddStoreOptions, Application, DeleteOutcome, Folder, Item, NameSpace, SessionError, Store,
     TypedItem,
 };
+use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
 
 /// `--profile` for every session command.
 #[derive(Debug, Clone, Args)]
@@ -188,26 +191,120 @@ fn bad_input(err: SessionError) -> CliError {
     CliError::bad_input(err.to_mapi().to_string())
 }
 
-fn logon(app: &Application, profile: &ProfileArg) -> Result<NameSpace, CliError> {
-    let ns = app.session();
-    ns.logon(profile.profile.as_deref(), None, false, false).map_err(failed)?;
-    Ok(ns)
+/// The logged-on sessions a command runs in: one per profile. In-process it lives for one
+/// command; in the instance it lives as long as the daemon, so stores stay open between
+/// commands. A change to profiles.toml (by any process) drops the cached sessions.
+#[derive(Debug)]
+pub struct Sessions {
+    app: Application,
+    cache: Mutex<SessionCache>,
 }
 
-pub fn run(command: SessionCommand, out: Output) -> Result<(), CliError> {
-    let app = Application::from_environment().map_err(failed)?;
+#[derive(Debug, Default)]
+struct SessionCache {
+    by_profile: HashMap<String, NameSpace>,
+    profiles_stamp: Option<SystemTime>,
+}
+
+impl Sessions {
+    pub fn new(app: Application) -> Sessions {
+        Sessions { app, cache: Mutex::new(SessionCache::default()) }
+    }
+
+    pub fn from_environment() -> Result<Sessions, CliError> {
+        Ok(Sessions::new(Application::from_environment().map_err(failed)?))
+    }
+
+    fn profiles_stamp(&self) -> Option<SystemTime> {
+        std::fs::metadata(self.app.paths().profiles_file()).and_then(|m| m.modified()).ok()
+    }
+
+    /// A session logged on to `profile` (the default profile for `None`).
+    fn namespace(&self, profile: Option<&str>) -> Result<NameSpace, CliError> {
+        let key = profile.unwrap_or("").to_lowercase();
+        let mut cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cache.profiles_stamp != self.profiles_stamp() {
+            cache.by_profile.clear();
+        }
+        if let Some(ns) = cache.by_profile.get(&key) {
+            return Ok(ns.clone());
+        }
+        let ns = self.app.new_session();
+        ns.logon(profile, None, false, false).map_err(failed)?;
+        cache.by_profile.insert(key, ns.clone());
+        // A first logon writes profiles.toml: stamp after it, so that is not taken as a change.
+        cache.profiles_stamp = self.profiles_stamp();
+        Ok(ns)
+    }
+
+    /// What the instance reports in `status`: the profiles logged on and their stores.
+    pub fn describe(&self) -> serde_json::Value {
+        let cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let sessions: Vec<serde_json::Value> = cache
+            .by_profile
+            .values()
+            .map(|ns| {
+                let stores: Vec<String> = ns
+                    .stores()
+                    .map(|stores| stores.iter().map(|s| s.display_name().to_owned()).collect())
+                    .unwrap_or_default();
+                serde_json::json!({ "profile": ns.current_profile_name(), "stores": stores })
+            })
+            .collect();
+        serde_json::json!({ "sessions": sessions })
+    }
+}
+
+fn logon(sessions: &Sessions, profile: &ProfileArg) -> Result<NameSpace, CliError> {
+    sessions.namespace(profile.profile.as_deref())
+}
+
+/// Relative paths on the command line are relative to the caller's directory, which is not
+/// the instance's: make them absolute before the command runs.
+fn absolutize(command: &mut SessionCommand, cwd: &Path) {
+    let fix_path = |path: &mut PathBuf| {
+        if path.is_relative() {
+            *path = cwd.join(&*path);
+        }
+    };
+    // A STORE argument may be a display name, a store ID or a path: only a relative text that
+    // names an existing file is taken as a path.
+    let fix_store = |store: &mut String| {
+        let candidate = cwd.join(&*store);
+        if Path::new(store.as_str()).is_relative() && candidate.is_file() {
+            *store = candidate.display().to_string();
+        }
+    };
     match command {
-        SessionCommand::Logon { profile } => logon_cmd(&logon(&app, &profile)?, out),
-        SessionCommand::Profile { command } => profile_cmd(&app, command, out),
-        SessionCommand::Stores { profile } => stores_cmd(&logon(&app, &profile)?, out),
+        SessionCommand::Store { command: StoreCommand::Add { path, .. }, .. } => fix_path(path),
+        SessionCommand::Store { command: StoreCommand::Remove { store }, .. } => fix_store(store),
+        SessionCommand::Folders { store: Some(store), .. }
+        | SessionCommand::DefaultFolder { store: Some(store), .. }
+        | SessionCommand::Items { store: Some(store), .. } => fix_store(store),
+        _ => {}
+    }
+}
+
+pub fn run(
+    sessions: &Sessions,
+    mut command: SessionCommand,
+    cwd: &Path,
+    out: Output,
+) -> Result<(), CliError> {
+    absolutize(&mut command, cwd);
+    let app = &sessions.app;
+    match command {
+        SessionCommand::Logon { profile } => logon_cmd(&logon(sessions, &profile)?, out),
+        SessionCommand::Profile { command } => profile_cmd(app, command, out),
+        SessionCommand::Stores { profile } => stores_cmd(&logon(sessions, &profile)?, out),
         SessionCommand::Store { profile, command } => {
-            store_cmd(&logon(&app, &profile)?, command, out)
+            store_cmd(&logon(sessions, &profile)?, command, out)
         }
         SessionCommand::Folders { profile, store, depth } => {
-            folders_cmd(&logon(&app, &profile)?, store.as_deref(), depth, out)
+            folders_cmd(&logon(sessions, &profile)?, store.as_deref(), depth, out)
         }
         SessionCommand::DefaultFolder { profile, kind, store } => {
-            let ns = logon(&app, &profile)?;
+            let ns = logon(sessions, &profile)?;
             let kind = parse_kind(&kind)?;
             let folder = match store {
                 Some(store) => ns.find_store(&store).map_err(failed)?.get_default_folder(kind),
@@ -217,20 +314,20 @@ pub fn run(command: SessionCommand, out: Output) -> Result<(), CliError> {
             emit_folder(&folder, out)
         }
         SessionCommand::Folder { profile, command: FolderCommand::Get { entry_id, store } } => {
-            let ns = logon(&app, &profile)?;
+            let ns = logon(sessions, &profile)?;
             let folder = ns.get_folder_from_id(&entry_id, store.as_deref()).map_err(failed)?;
             emit_folder(&folder, out)
         }
         SessionCommand::Items { profile, folder, store, filter, sort, descending, limit } => {
-            let ns = logon(&app, &profile)?;
+            let ns = logon(sessions, &profile)?;
             let folder = resolve_folder(&ns, &folder, store.as_deref())?;
             items_cmd(&folder, filter.as_deref(), sort.as_deref(), descending, limit, out)
         }
         SessionCommand::Item { profile, command } => {
-            item_cmd(&logon(&app, &profile)?, command, out)
+            item_cmd(&logon(sessions, &profile)?, command, out)
         }
         SessionCommand::CompareIds { profile, first, second } => {
-            let ns = logon(&app, &profile)?;
+            let ns = logon(sessions, &profile)?;
             let equal = ns.compare_entry_ids(&first, &second).map_err(failed)?;
             out.emit(&serde_json::json!({ "equal": equal }), |w| {
                 writeln!(w, "{}", if equal { "same object" } else { "different objects" })

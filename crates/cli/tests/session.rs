@@ -28,6 +28,16 @@ impl Run {
     }
 }
 
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = Command::cargo_bin("outpost")
+            .unwrap()
+            .env("OUTPOST_HOME", self.path())
+            .args(["instance", "stop"])
+            .output();
+    }
+}
+
 impl Home {
     fn new() -> Home {
         Home(tempfile::tempdir().unwrap())
@@ -42,6 +52,8 @@ impl Home {
             .unwrap()
             .env("OUTPOST_HOME", self.path())
             .env("USER", "dana")
+            // These commands go through the instance (the default); it exits soon after.
+            .env("OUTPOST_INSTANCE_IDLE_SECONDS", "5")
             .args(args)
             .arg("--json")
             .output()

@@ -38,6 +38,8 @@ fn run(home: &Path, args: &[&str]) -> (i32, Value, String) {
     let output = Command::cargo_bin("outpost")
         .unwrap()
         .env("OUTPOST_HOME", home)
+        // Through the instance (the default); it exits soon after the last command.
+        .env("OUTPOST_INSTANCE_IDLE_SECONDS", "5")
         .args(args)
         .arg("--json")
         .output()

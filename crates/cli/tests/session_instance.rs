@@ -1,0 +1,104 @@
+//! Session commands through the per-user instance (the default) behave exactly as in-process.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+struct Home(tempfile::TempDir);
+
+impl Home {
+    fn new() -> Home {
+        Home(tempfile::tempdir().unwrap())
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::cargo_bin("outpost").unwrap();
+        command
+            .env("OUTPOST_HOME", self.0.path())
+            .env("USER", "robin")
+            .env("OUTPOST_INSTANCE_IDLE_SECONDS", "5")
+            .env_remove("OUTPOST_NO_INSTANCE")
+            .args(args);
+        command
+    }
+
+    fn stdout(&self, args: &[&str]) -> String {
+        let output = self.command(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = self.command(&["instance", "stop"]).output();
+    }
+}
+
+#[test]
+fn the_instance_prints_exactly_what_the_command_prints_in_process() {
+    let home = Home::new();
+    let created = home.stdout(&["item", "create", "inbox", "--subject", "Hello", "--json"]);
+    let created: serde_json::Value = serde_json::from_str(&created).unwrap();
+    let entry_id = created["entry_id"].as_str().expect("created item has an entry ID").to_owned();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["logon"],
+        vec!["stores"],
+        vec!["folders", "--depth", "1"],
+        vec!["default-folder", "inbox"],
+        vec!["items", "inbox"],
+        vec!["item", "get", &entry_id],
+        vec!["compare-ids", &entry_id, &entry_id],
+    ];
+    for command in commands {
+        for json in [true, false] {
+            let mut args = command.clone();
+            if json {
+                args.push("--json");
+            }
+            let through_instance = home.stdout(&args);
+            args.push("--no-instance");
+            let in_process = home.stdout(&args);
+            assert_eq!(through_instance, in_process, "{args:?}");
+        }
+    }
+    let status: serde_json::Value =
+        serde_json::from_str(&home.stdout(&["instance", "status", "--json"])).unwrap();
+    assert_eq!(status["session"]["sessions"][0]["profile"], "Outlook");
+}
+
+#[test]
+fn errors_through_the_instance_keep_their_code_and_exit_status() {
+    let home = Home::new();
+    let output = home.command(&["item", "get", "00", "--json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let error: serde_json::Value = serde_json::from_slice(&output.stderr).unwrap();
+    assert_eq!(error["code"], "MAPI_E_INVALID_ENTRYID");
+    let output = home.command(&["items", "no-such-folder"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn a_relative_path_means_the_callers_directory_not_the_instances() {
+    let home = Home::new();
+    home.stdout(&["logon"]);
+    let work = tempfile::tempdir().unwrap();
+    let corpus =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/pst/aspose-Outlook.pst");
+    std::fs::copy(&corpus, work.path().join("mine.pst")).unwrap();
+    let output = home
+        .command(&["store", "add", "mine.pst", "--json"])
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let items = home
+        .command(&["items", "inbox", "--store", "mine.pst", "--json"])
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    assert!(items.status.success(), "{}", String::from_utf8_lossy(&items.stderr));
+    let stores = home.stdout(&["stores", "--json"]);
+    let expected = work.path().join("mine.pst").display().to_string();
+    assert!(stores.contains(&expected), "{stores}");
+}
