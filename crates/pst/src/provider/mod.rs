@@ -143,22 +143,30 @@ impl PstStore {
 }
 
 /// The receive folder table (NID 0x62B): (message class, folder NID) rows. A file without it
-/// has no receive folders.
+/// has no receive folders; a damaged one is recorded as a problem and left out, since the rest
+/// of the store does not depend on it.
 fn read_receive_folders(file: &PstFile) -> PstResult<Vec<(String, NodeId)>> {
-    let table = match file.table_context(RECEIVE_FOLDER_TABLE) {
-        Ok(table) => table,
-        Err(PstError::NodeNotFound { .. }) => return Ok(Vec::new()),
-        Err(err) => return Err(err),
+    let read = || -> PstResult<Vec<(String, NodeId)>> {
+        let table = file.table_context(RECEIVE_FOLDER_TABLE)?;
+        let mut out = Vec::with_capacity(table.row_count());
+        for row in table.rows() {
+            let row = row?;
+            let class = row.string(t::PidTagMessageClass.id()).unwrap_or_default();
+            if let Some(PropValue::Integer32(nid)) = row.value(RECEIVE_FOLDER_NID_ID)? {
+                out.push((class, NodeId(nid as u32)));
+            }
+        }
+        Ok(out)
     };
-    let mut out = Vec::with_capacity(table.row_count());
-    for row in table.rows() {
-        let row = row?;
-        let class = row.string(t::PidTagMessageClass.id()).unwrap_or_default();
-        if let Ok(Some(PropValue::Integer32(nid))) = row.value(RECEIVE_FOLDER_NID_ID) {
-            out.push((class, NodeId(nid as u32)));
+    match read() {
+        Ok(rows) => Ok(rows),
+        Err(PstError::NodeNotFound { .. }) => Ok(Vec::new()),
+        Err(err @ PstError::Io { .. }) => Err(err),
+        Err(err) => {
+            file.record_problem("receive folder table (NID 0x62B)".to_owned(), &err);
+            Ok(Vec::new())
         }
     }
-    Ok(out)
 }
 
 /// The refusal every write gets.
