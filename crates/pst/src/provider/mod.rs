@@ -89,7 +89,13 @@ impl PstStore {
     /// `PidTagPstPassword`); a missing or wrong one is [`PstError::Password`]
     /// (`MAPI_E_LOGON_FAILED`). OSTs need none (see the module docs).
     pub fn open(path: &Path, password: Option<&str>) -> PstResult<PstStore> {
-        let file = PstFile::open(path)?;
+        let path_abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        PstStore::from_file(PstFile::open(path)?, &path_abs, password)
+    }
+
+    /// Mounts an already open file (e.g. one read from memory with `PstFile::from_reader`);
+    /// `path` is what the store entry ID names. Passwords are checked as by [`PstStore::open`].
+    pub fn from_file(file: PstFile, path: &Path, password: Option<&str>) -> PstResult<PstStore> {
         let store = file.message_store()?;
         let denied = |problem: &str| PstError::Password {
             path: path.display().to_string(),
@@ -116,7 +122,7 @@ impl PstStore {
             })?;
         let names = file.named_properties()?;
         let receive_folders = read_receive_folders(&file)?;
-        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let path = path.to_path_buf();
         let store_entry_id = store_entry_id(&path);
         Ok(PstStore {
             shared: Arc::new(Shared {
