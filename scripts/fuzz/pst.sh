@@ -7,11 +7,12 @@
 #     btree_page  B-tree pages with their trailers (2.2.2.7)
 #     heap_bth    heap-on-node, BTH, PC and TC over one block (2.3)
 #     open_walk   a whole file opened leniently, then `check` and `dump`
+#     provider_walk  a whole file mounted as a mapi store and walked through the traits
 #   FUZZ_JOBS=N runs N libFuzzer jobs per target in parallel (default 1).
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz --locked`) and libFuzzer's -Z flags, which only a
 # nightly rustc accepts: on the stable toolchain RUSTC_BOOTSTRAP=1 lets them through.
-# open_walk is seeded read-only from ../shared/corpus/pst (inputs are capped at 300 KB, so the
+# open_walk and provider_walk are seeded read-only from ../shared/corpus/pst (inputs are capped at 300 KB, so the
 # small corpus files are whole and the large ones truncated). New inputs go to
 # crates/pst/fuzz/corpus/TARGET, crashes to crates/pst/fuzz/artifacts/TARGET (both ignored by
 # git); the script stops at the first target that finds a crash. Reproduce one with
@@ -20,7 +21,7 @@ set -euo pipefail
 
 seconds=${1:-3600}
 shift || true
-if [ $# -gt 0 ]; then targets=("$@"); else targets=(header btree_page heap_bth open_walk); fi
+if [ $# -gt 0 ]; then targets=("$@"); else targets=(header btree_page heap_bth open_walk provider_walk); fi
 jobs=${FUZZ_JOBS:-1}
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,7 +33,7 @@ for target in "${targets[@]}"; do
     mkdir -p "$corpus"
     dirs=("$corpus")
     flags=(-max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048)
-    if [ "$target" = open_walk ]; then
+    if [ "$target" = open_walk ] || [ "$target" = provider_walk ]; then
         flags+=(-max_len=300000)
         if [ -d "$seeds" ]; then dirs+=("$seeds"); fi
     fi
