@@ -21,7 +21,7 @@ fn a_created_mailbox_shows_the_standard_folders_and_checks_clean() {
     assert!(output.status.success());
     let info: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(info["display_name"], "Dan's mailbox");
-    assert_eq!(info["schema_version"], 1);
+    assert_eq!(info["schema_version"], store::SCHEMA_VERSION);
     let folders = info["folders"].as_array().unwrap();
     let specials: Vec<&str> = folders.iter().filter_map(|f| f["special"].as_str()).collect();
     for wanted in [

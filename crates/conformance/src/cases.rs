@@ -555,6 +555,14 @@ pub fn contents_table_restricts_and_sorts_ten_thousand_rows(backend: &dyn Backen
     let got: Vec<_> =
         newest.iter().map(|r| column(r, DELIVERY_TIME).and_then(|v| v.as_time())).collect();
     assert_eq!(got, times[..50].iter().copied().map(Some).collect::<Vec<_>>());
+    let rest = all_rows(table.as_ref(), 333);
+    let all: Vec<_> = newest
+        .iter()
+        .chain(&rest)
+        .map(|r| column(r, DELIVERY_TIME).and_then(|v| v.as_time()))
+        .collect();
+    assert_eq!(all, times.iter().copied().map(Some).collect::<Vec<_>>(), "every row in time order");
+    assert_eq!(ok(table.row_count(), "count"), N as u32);
     ok(table.sort(&order), "back to the three-key sort");
 
     // importance = 2 AND subject contains "ta" (case-insensitive): Beta and delta.
@@ -1007,4 +1015,49 @@ pub fn sub_restrictions_look_into_recipients(backend: &dyn Backend) {
     let rows = all_rows(table.as_ref(), 10);
     assert_eq!(rows.len(), 1);
     assert_eq!(column(&rows[0], SUBJECT).and_then(|v| v.as_str()), Some("one"));
+}
+
+pub fn computed_columns_sort_and_restrict(backend: &dyn Backend) {
+    let store = backend.create_empty();
+    let folder = scratch_folder(store.as_ref(), "computed columns");
+    let size = PropTag::new(0x0E08, PropType::Integer32);
+    for length in [300, 10, 2000] {
+        save_message(
+            folder.as_ref(),
+            &[text(SUBJECT, &format!("{length}")), text(BODY, &"x".repeat(length))],
+        );
+    }
+    let table = ok(folder.contents_table(false), "table");
+    ok(table.set_columns(&[SUBJECT, size]), "columns");
+    ok(
+        table.sort(&SortOrderSet::new(vec![SortOrder::ascending(size)])),
+        "sort by PidTagMessageSize",
+    );
+    let subjects: Vec<String> = all_rows(table.as_ref(), 10)
+        .iter()
+        .filter_map(|r| column(r, SUBJECT).and_then(|v| v.as_str()).map(str::to_owned))
+        .collect();
+    assert_eq!(subjects, ["10", "300", "2000"], "sorted by computed size");
+    let big = Restriction::property(RelOp::GreaterThan, tv(size, PropValue::Integer32(500)));
+    ok(table.restrict(Some(&big)), "restrict on PidTagMessageSize");
+    assert_eq!(ok(table.row_count(), "count"), 2);
+
+    // The table and the message agree on the size, attachments included.
+    let message = ok(folder.create_message(false), "create");
+    ok(message.set_props(&[text(SUBJECT, "with attachment")]), "subject");
+    let attachment = ok(message.create_attachment(), "attachment");
+    ok(attachment.set_props(&[tv(ATTACH_DATA_BINARY, PropValue::Binary(vec![7; 5000]))]), "data");
+    ok(attachment.save_changes(), "save attachment");
+    ok(message.save_changes(), "save");
+    let id = message.entry_id().expect("saved");
+    let from_message = prop(ok(store.open_message(&id), "open").as_ref(), size);
+    let only = Restriction::content(
+        FuzzyLevel::new(FuzzyMatch::FullString),
+        text(SUBJECT, "with attachment"),
+    );
+    ok(table.restrict(Some(&only)), "restrict to it");
+    let rows = all_rows(table.as_ref(), 10);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(column(&rows[0], size), from_message.as_ref(), "table size = message size");
+    assert!(from_message.and_then(|v| v.as_i32()).is_some_and(|s| s >= 5000), "attachments count");
 }

@@ -94,6 +94,7 @@ macro_rules! write_cases {
             readers_see_whole_messages_while_a_writer_saves,
             computed_properties_cannot_be_set,
             sub_restrictions_look_into_recipients,
+            computed_columns_sort_and_restrict,
         );
     };
 }

@@ -13,7 +13,7 @@ use mapi::restriction::{
     sort_rows,
 };
 use mapi::{ErrorCode, MapiError, MapiResult, PropTag, PropType, PropValue, TaggedValue};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -29,7 +29,12 @@ pub struct ContentsTable {
 
 #[derive(Debug)]
 struct State {
-    view: Vec<i64>,
+    /// Every row ID of the view, once read; `None` until something needs them all.
+    view: Option<Vec<i64>>,
+    /// The first rows, read with a LIMIT when only they are needed (the view a client opens
+    /// first: the newest 50 messages).
+    prefix: Vec<i64>,
+    count: Option<usize>,
     columns: Vec<PropTag>,
     restriction: Option<Restriction>,
     order: SortOrderSet,
@@ -62,6 +67,16 @@ fn sorts_in_sql(tag: PropTag) -> bool {
                 | PropType::FloatingTime
         )
     )
+}
+
+/// True when SQL alone can produce the order.
+fn plain_sort(order: &SortOrderSet) -> bool {
+    order.category_count == 0
+        && order.sorts.iter().all(|s| {
+            sorts_in_sql(s.tag)
+                && !tags::is_computed(s.tag)
+                && matches!(s.direction, SortDirection::Ascending | SortDirection::Descending)
+        })
 }
 
 /// Property IDs a restriction reads, and whether it looks into recipients or attachments.
@@ -119,7 +134,9 @@ impl ContentsTable {
             folder,
             associated,
             state: Mutex::new(State {
-                view: Vec::new(),
+                view: None,
+                prefix: Vec::new(),
+                count: None,
                 columns: DEFAULT_COLUMNS.to_vec(),
                 restriction: None,
                 order: SortOrderSet::default(),
@@ -127,13 +144,11 @@ impl ContentsTable {
                 bookmarks: Vec::new(),
             }),
         };
-        let view = table.shared.db.read(|conn| {
-            if sql::folder_parent(conn, folder)?.is_none() {
-                return Err(MapiError::not_found("the folder was deleted").into());
-            }
-            table.compute_view(conn, None, &SortOrderSet::default())
-        })?;
-        lock(&table.state)?.view = view;
+        let exists =
+            table.shared.db.read(|conn| Ok(sql::folder_parent(conn, folder)?.is_some()))?;
+        if !exists {
+            return Err(MapiError::not_found("the folder was deleted").into());
+        }
         Ok(table)
     }
 
@@ -150,17 +165,24 @@ impl ContentsTable {
             )
             .into());
         }
-        let plain_sort = order.sorts.iter().all(|s| {
-            sorts_in_sql(s.tag)
-                && matches!(s.direction, SortDirection::Ascending | SortDirection::Descending)
-        });
-        if restriction.is_none() && plain_sort {
-            return self.sql_view(conn, order);
+        if restriction.is_none() && plain_sort(order) {
+            return self.sql_view(conn, order, None);
         }
         let mut ids = BTreeSet::new();
         let needs_sub_objects = restriction.is_some_and(|r| restriction_ids(r, &mut ids));
         ids.extend(order.sorts.iter().map(|s| s.tag.id()));
+        let computed = ids.iter().any(|&id| tags::is_computed(PropTag::new(id, PropType::Null)));
         let mut rows = self.load_candidates(conn, &ids, needs_sub_objects)?;
+        if computed {
+            // Computed columns (size, entry ID, attachments flag) come from the full row.
+            for row in &mut rows {
+                if let Some(full) = self.load_row(conn, row.id)? {
+                    let sub = std::mem::take(&mut row.bag.sub_tables);
+                    row.bag = full;
+                    row.bag.sub_tables = sub;
+                }
+            }
+        }
         if let Some(restriction) = restriction {
             let mut filter = RowFilter::new(restriction).map_err(MapiError::from)?;
             rows.retain(|row| filter.matches(row));
@@ -171,7 +193,13 @@ impl ContentsTable {
         Ok(rows.into_iter().map(|row| row.id).collect())
     }
 
-    fn sql_view(&self, conn: &Connection, order: &SortOrderSet) -> StoreResult<Vec<i64>> {
+    fn sql_view(
+        &self,
+        conn: &Connection,
+        order: &SortOrderSet,
+        limit: Option<usize>,
+    ) -> StoreResult<Vec<i64>> {
+        let limit = limit.map_or(String::new(), |n| format!(" LIMIT {n}"));
         if let [only] = &order.sorts[..]
             && only.tag == tags::MESSAGE_DELIVERY_TIME
         {
@@ -181,7 +209,7 @@ impl ContentsTable {
                 if only.direction == SortDirection::Descending { "DESC" } else { "ASC" };
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT id FROM messages WHERE folder_id = ?1 AND associated = ?2 \
-                 ORDER BY delivery_time {direction}, id {direction}"
+                 ORDER BY delivery_time {direction}, id {direction}{limit}"
             ))?;
             let ids = stmt
                 .query_map(rusqlite::params![self.folder, self.associated], |r| r.get(0))?
@@ -204,7 +232,7 @@ impl ContentsTable {
         }
         let query = format!(
             "SELECT m.id FROM messages m{joins} WHERE m.folder_id = ?1 AND m.associated = ?2 \
-             ORDER BY {keys}m.id"
+             ORDER BY {keys}m.id{limit}"
         );
         let mut stmt = conn.prepare_cached(&query)?;
         let ids = stmt
@@ -269,11 +297,14 @@ impl ContentsTable {
     }
 
     fn load_row(&self, conn: &Connection, id: i64) -> StoreResult<Option<PropertyBag>> {
-        if sql::message_home(conn, id)?.is_none() {
+        let size: Option<i64> = conn
+            .prepare_cached("SELECT size FROM messages WHERE id = ?1 AND folder_id IS NOT NULL")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        let Some(size) = size else {
             return Ok(None);
-        }
+        };
         let props = sql::load_props(conn, id)?;
-        let size: usize = props.iter().map(|v| v.value.byte_size()).sum();
         let has_attachments: bool = conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM attachments WHERE message_id = ?1)")?
             .query_row([id], |r| r.get(0))?;
@@ -305,15 +336,89 @@ impl ContentsTable {
     }
 
     fn rebuild(&self, restriction: Option<Restriction>, order: SortOrderSet) -> MapiResult<()> {
-        let view =
-            self.shared.db.read(|conn| self.compute_view(conn, restriction.as_ref(), &order))?;
+        if order.category_count > 0 {
+            return Err(MapiError::new(
+                ErrorCode::TooComplex,
+                "categorised contents tables are not supported yet",
+            ));
+        }
+        // What SQL alone answers is read when rows are asked for; the rest is evaluated now,
+        // so a bad restriction fails here.
+        let view = match &restriction {
+            None if plain_sort(&order) => None,
+            _ => Some(
+                self.shared
+                    .db
+                    .read(|conn| self.compute_view(conn, restriction.as_ref(), &order))?,
+            ),
+        };
         let mut state = lock(&self.state)?;
         state.view = view;
+        state.prefix.clear();
+        state.count = None;
         state.restriction = restriction;
         state.order = order;
         state.cursor = 0;
         Ok(())
     }
+
+    /// Makes sure the first `needed` rows (all rows for `None`) are known.
+    fn materialize(&self, state: &mut State, needed: Option<usize>) -> MapiResult<()> {
+        if state.view.is_some() {
+            return Ok(());
+        }
+        let restriction = state.restriction.clone();
+        let order = state.order.clone();
+        match needed {
+            Some(n) if n <= state.prefix.len() => {}
+            Some(n) if restriction.is_none() && plain_sort(&order) => {
+                let limit = n.max(256).max(state.prefix.len() * 2);
+                let ids = self.shared.db.read(|conn| self.sql_view(conn, &order, Some(limit)))?;
+                if ids.len() < limit {
+                    state.view = Some(ids);
+                    state.prefix.clear();
+                } else {
+                    state.prefix = ids;
+                }
+            }
+            _ => {
+                let ids = self
+                    .shared
+                    .db
+                    .read(|conn| self.compute_view(conn, restriction.as_ref(), &order))?;
+                state.view = Some(ids);
+                state.prefix.clear();
+            }
+        }
+        Ok(())
+    }
+
+    fn count(&self, state: &mut State) -> MapiResult<usize> {
+        if let Some(view) = &state.view {
+            return Ok(view.len());
+        }
+        if let Some(count) = state.count {
+            return Ok(count);
+        }
+        if state.restriction.is_none() {
+            let count: i64 = self.shared.db.read(|conn| {
+                Ok(conn
+                    .prepare_cached(
+                        "SELECT COUNT(*) FROM messages WHERE folder_id = ?1 AND associated = ?2",
+                    )?
+                    .query_row(rusqlite::params![self.folder, self.associated], |r| r.get(0))?)
+            })?;
+            let count = usize::try_from(count).unwrap_or(0);
+            state.count = Some(count);
+            return Ok(count);
+        }
+        self.materialize(state, None)?;
+        Ok(state.view.as_ref().map_or(0, Vec::len))
+    }
+}
+
+fn visible(state: &State) -> &[i64] {
+    state.view.as_deref().unwrap_or(&state.prefix)
 }
 
 impl Table for ContentsTable {
@@ -337,7 +442,8 @@ impl Table for ContentsTable {
     }
 
     fn row_count(&self) -> MapiResult<u32> {
-        Ok(u32::try_from(lock(&self.state)?.view.len()).unwrap_or(u32::MAX))
+        let mut state = lock(&self.state)?;
+        Ok(u32::try_from(self.count(&mut state)?).unwrap_or(u32::MAX))
     }
 
     fn position(&self) -> MapiResult<u32> {
@@ -346,9 +452,12 @@ impl Table for ContentsTable {
 
     fn query_rows(&self, count: usize) -> MapiResult<Vec<Row>> {
         let mut state = lock(&self.state)?;
-        let start = state.cursor.min(state.view.len());
-        let end = start.saturating_add(count).min(state.view.len());
-        let ids = state.view[start..end].to_vec();
+        let needed = state.cursor.saturating_add(count);
+        self.materialize(&mut state, Some(needed))?;
+        let known = visible(&state);
+        let start = state.cursor.min(known.len());
+        let end = start.saturating_add(count).min(known.len());
+        let ids = known[start..end].to_vec();
         let columns = state.columns.clone();
         let rows = self.shared.db.read(|conn| {
             let mut rows = Vec::with_capacity(ids.len());
@@ -366,17 +475,18 @@ impl Table for ContentsTable {
 
     fn seek(&self, origin: BookmarkOrigin, offset: i64) -> MapiResult<i64> {
         let mut state = lock(&self.state)?;
+        self.materialize(&mut state, None)?;
+        let len = visible(&state).len();
         let base = match origin {
             BookmarkOrigin::Beginning => 0,
             BookmarkOrigin::Current => state.cursor,
-            BookmarkOrigin::End => state.view.len(),
+            BookmarkOrigin::End => len,
             BookmarkOrigin::Bookmark(mark) => {
                 state.bookmarks.get(mark as usize).copied().flatten().ok_or_else(|| {
                     MapiError::new(ErrorCode::InvalidBookmark, format!("no bookmark {mark}"))
                 })?
             }
         };
-        let len = state.view.len();
         Ok(seek_from(&mut state.cursor, base, offset, len))
     }
 
@@ -401,7 +511,9 @@ impl Table for ContentsTable {
     fn find_row(&self, restriction: &Restriction) -> MapiResult<bool> {
         let mut state = lock(&self.state)?;
         let mut filter = RowFilter::new(restriction)?;
-        let ids: Vec<i64> = state.view[state.cursor.min(state.view.len())..].to_vec();
+        self.materialize(&mut state, None)?;
+        let known = visible(&state);
+        let ids: Vec<i64> = known[state.cursor.min(known.len())..].to_vec();
         let found = self.shared.db.read(|conn| {
             for (offset, id) in ids.into_iter().enumerate() {
                 if let Some(bag) = self.load_row(conn, id)?

@@ -14,6 +14,12 @@ pub enum StoreError {
     )]
     NewerSchema { path: PathBuf, found: i64, supported: i64 },
 
+    #[error(
+        "{path}: mailbox schema version {found} predates this Outpost's {current}; open it \
+         writable once to upgrade it"
+    )]
+    NeedsUpgrade { path: PathBuf, found: i64, current: i64 },
+
     #[error("{path}: the mailbox is damaged: {reason}")]
     Damaged { path: PathBuf, reason: String },
 
@@ -45,7 +51,7 @@ impl StoreError {
     pub fn code(&self) -> ErrorCode {
         match self {
             StoreError::NotAMailbox { .. } => ErrorCode::Unconfigured,
-            StoreError::NewerSchema { .. } => ErrorCode::Version,
+            StoreError::NewerSchema { .. } | StoreError::NeedsUpgrade { .. } => ErrorCode::Version,
             StoreError::Damaged { .. } => ErrorCode::CorruptStore,
             StoreError::Sqlite { source, .. } | StoreError::Sql(source) => sqlite_code(source),
             StoreError::Io { .. } => ErrorCode::DiskError,

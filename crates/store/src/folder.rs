@@ -147,7 +147,7 @@ fn copy_message(conn: &Connection, message: i64, dest: i64) -> StoreResult<i64> 
         params![id, dest, associated],
     )?;
     write_message(conn, id, &data)?;
-    sql::refresh_sort_columns(conn, id)?;
+    sql::refresh_sort_columns(conn, id, data.size())?;
     Ok(id)
 }
 

@@ -59,7 +59,7 @@ impl Mailbox {
             conn.pragma_update(None, "page_size", schema::PAGE_SIZE)?;
             conn.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
             let tx = conn.transaction()?;
-            tx.execute_batch(schema::SCHEMA_V1)?;
+            tx.execute_batch(schema::SCHEMA)?;
             tx.pragma_update(None, "user_version", schema::SCHEMA_VERSION)?;
             let mailbox = Guid::new_random();
             let database = Guid::new_random();
@@ -111,6 +111,13 @@ impl Mailbox {
         let probe = db::connect(&path, true)?;
         let version = db::inspect(&probe, &path)?;
         drop(probe);
+        if read_only && version < schema::SCHEMA_VERSION {
+            return Err(StoreError::NeedsUpgrade {
+                path,
+                found: version,
+                current: schema::SCHEMA_VERSION,
+            });
+        }
         let writer = if read_only {
             None
         } else {
@@ -181,7 +188,8 @@ impl Mailbox {
                 let id = sql::next_id(tx)?;
                 insert.execute(params![id, folder, associated])?;
                 sql::write_props(tx, id, props)?;
-                sql::refresh_sort_columns(tx, id)?;
+                let size: usize = props.iter().map(|v| v.value.byte_size()).sum();
+                sql::refresh_sort_columns(tx, id, i64::try_from(size).unwrap_or(i64::MAX))?;
                 out.push(ids.message_entry_id(folder, id));
             }
             Ok(out)

@@ -69,7 +69,7 @@ fn answer(all: &[TaggedValue], tags: &[PropTag]) -> Vec<TaggedValue> {
 
 impl MessageData {
     /// `PidTagMessageSize`: the bytes of every value, recipients and attachments included.
-    fn size(&self) -> i64 {
+    pub fn size(&self) -> i64 {
         let props: usize = self.props.values().map(|v| v.value.byte_size()).sum();
         let recipients: usize =
             self.recipients.values().flat_map(|r| r.values()).map(|v| v.value.byte_size()).sum();
@@ -486,7 +486,7 @@ fn save_top_level(
         }
     };
     write_message(tx, id, data)?;
-    sql::refresh_sort_columns(tx, id)?;
+    sql::refresh_sort_columns(tx, id, data.size())?;
     Ok(id)
 }
 

@@ -2,6 +2,8 @@
 //! `PRAGMA user_version` holds the schema version; `upgrade` brings older versions forward and
 //! a newer version is refused before anything is written.
 
+use crate::error::StoreResult;
+
 /// 'OPMB': identifies an Outpost mailbox among SQLite files.
 pub const APPLICATION_ID: i32 = 0x4F50_4D42;
 
@@ -10,17 +12,17 @@ pub const APPLICATION_ID: i32 = 0x4F50_4D42;
 pub const PAGE_SIZE: i64 = 16_384;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Object ID of the message store object itself; folders, messages, attachments and recipients
 /// take IDs from the global counter, which starts above it.
 pub const STORE_OBJECT_ID: i64 = 1;
 pub const FIRST_COUNTER_VALUE: i64 = 0x100;
 
-/// Version 1. Every object (store, folder, message, attachment, recipient) has one ID space so
+/// The current schema (version 2), as a new mailbox gets it. Every object (store, folder, message, attachment, recipient) has one ID space so
 /// that one `properties` table holds them all; folder and message IDs are the global counter
 /// values of their entry IDs.
-pub const SCHEMA_V1: &str = "
+pub const SCHEMA: &str = "
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value ANY
@@ -41,6 +43,9 @@ CREATE TABLE messages (
     -- A copy of PidTagMessageDeliveryTime for the view every client opens first (a folder by
     -- delivery time): the index answers it without touching the properties.
     delivery_time     INTEGER,
+    -- PidTagMessageSize as of the last save (recipients and attachments included), so tables
+    -- show it without reading the whole message.
+    size              INTEGER NOT NULL DEFAULT 0,
     CHECK ((folder_id IS NULL) <> (parent_attachment IS NULL))
 ) STRICT;
 CREATE INDEX messages_by_folder ON messages(folder_id, associated, delivery_time, id);
@@ -108,9 +113,30 @@ CREATE TRIGGER recipient_properties_go AFTER DELETE ON recipients
 ";
 
 /// Upgrades from `from` to [`SCHEMA_VERSION`], one step per version, inside the caller's
-/// transaction. Version 1 is the first, so there is nothing to do yet; each later version adds
-/// its step here.
-pub fn upgrade(_tx: &rusqlite::Transaction<'_>, from: i64) -> rusqlite::Result<()> {
-    debug_assert!(from <= SCHEMA_VERSION);
+/// transaction (the caller then sets `user_version`).
+pub fn upgrade(tx: &rusqlite::Transaction<'_>, from: i64) -> StoreResult<()> {
+    if from < 2 {
+        v1_to_v2(tx)?;
+    }
+    Ok(())
+}
+
+/// Version 2 keeps a message's delivery time (indexed with its folder) and size in the
+/// `messages` row, so the inbox view and the size column need no property reads.
+fn v1_to_v2(tx: &rusqlite::Transaction<'_>) -> StoreResult<()> {
+    tx.execute_batch(
+        "ALTER TABLE messages ADD COLUMN delivery_time INTEGER;
+         ALTER TABLE messages ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+         DROP INDEX IF EXISTS messages_by_folder;
+         CREATE INDEX messages_by_folder ON messages(folder_id, associated, delivery_time, id);",
+    )?;
+    let ids: Vec<i64> = tx
+        .prepare("SELECT id FROM messages WHERE folder_id IS NOT NULL")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in ids {
+        let size = crate::message::load_message(tx, id)?.size();
+        crate::sql::refresh_sort_columns(tx, id, size)?;
+    }
     Ok(())
 }

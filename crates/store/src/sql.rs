@@ -149,12 +149,13 @@ pub fn is_in_subtree(conn: &Connection, folder: i64, candidate: i64) -> StoreRes
     Ok(false)
 }
 
-/// Copies the indexed sort columns of a top-level message from its properties.
-pub fn refresh_sort_columns(conn: &Connection, message: i64) -> StoreResult<()> {
+/// Copies the indexed sort column of a top-level message from its properties and records its
+/// size.
+pub fn refresh_sort_columns(conn: &Connection, message: i64, size: i64) -> StoreResult<()> {
     conn.prepare_cached(
         "UPDATE messages SET delivery_time = \
-         (SELECT value FROM properties WHERE object_id = ?1 AND tag = ?2) WHERE id = ?1",
+         (SELECT value FROM properties WHERE object_id = ?1 AND tag = ?2), size = ?3 WHERE id = ?1",
     )?
-    .execute(params![message, i64::from(tags::MESSAGE_DELIVERY_TIME.0)])?;
+    .execute(params![message, i64::from(tags::MESSAGE_DELIVERY_TIME.0), size])?;
     Ok(())
 }

@@ -122,20 +122,35 @@ fn main() {
         child(Path::new(path));
         return;
     }
-    // libtest-style filters: run unless a filter names another test.
-    if args.iter().skip(1).any(|a| {
-        !a.starts_with('-') && !"killed_writer_loses_no_saved_message".contains(a.as_str())
-    }) {
+    // libtest-style filters: run unless a filter names another test. Values of libtest's
+    // options (`--test-threads 2`, `--skip NAME`) are not filters.
+    const NAME: &str = "killed_writer_loses_no_saved_message";
+    let mut filters = Vec::new();
+    let mut skips = Vec::new();
+    let mut rest = args.iter().skip(1);
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--skip" => skips.extend(rest.next()),
+            "--test-threads" | "--format" | "--color" | "--logfile" | "-Z" => {
+                rest.next();
+            }
+            flag if flag.starts_with('-') => {}
+            filter => filters.push(filter),
+        }
+    }
+    let selected = (filters.is_empty() || filters.iter().any(|f| NAME.contains(*f)))
+        && !skips.iter().any(|s| NAME.contains(s.as_str()));
+    if !selected {
         println!("0 passed, 0 failed");
         return;
     }
     match parent() {
         Ok(()) => {
-            println!("test killed_writer_loses_no_saved_message ... ok");
+            println!("test {NAME} ... ok");
             println!("1 passed, 0 failed");
         }
         Err(err) => {
-            println!("test killed_writer_loses_no_saved_message ... FAILED: {err}");
+            println!("test {NAME} ... FAILED: {err}");
             println!("0 passed, 1 failed");
             std::process::exit(1);
         }

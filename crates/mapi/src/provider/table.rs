@@ -22,8 +22,10 @@ pub enum BookmarkOrigin {
     Bookmark(u32),
 }
 
-/// A table (`IMAPITable`). The rows are those of the moment the table was opened or last
-/// restricted or sorted (a snapshot); the cursor starts at the beginning.
+/// A table (`IMAPITable`). The cursor starts at the beginning. Which rows a table shows is
+/// fixed when it is opened, restricted or sorted, or, for a backend that reads rows lazily,
+/// when they are first needed; changes saved after that may or may not show (as in MAPI, a
+/// table is not a transaction), but a row never shows half a save.
 pub trait Table: Send + Sync + fmt::Debug {
     /// Chooses the columns of the rows `query_rows` returns (`SetColumns`).
     fn set_columns(&self, columns: &[PropTag]) -> MapiResult<()>;
@@ -259,4 +261,66 @@ pub fn seek_from(cursor: &mut usize, base: usize, offset: i64, len: usize) -> i6
     let clamped = target.clamp(0, i64::try_from(len).unwrap_or(i64::MAX));
     *cursor = usize::try_from(clamped).unwrap_or(0);
     clamped - i64::try_from(base).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::restriction::{RelOp, SortOrder};
+    use crate::{PropType, PropValue};
+
+    const RANK: PropTag = PropTag::new(0x6601, PropType::Integer32);
+    const NAME: PropTag = PropTag::new(0x3001, PropType::String);
+
+    fn table() -> MemoryTable {
+        let rows = [(3, "c"), (1, "a"), (2, "b"), (5, "e"), (4, "d")]
+            .iter()
+            .map(|&(rank, name)| {
+                vec![
+                    TaggedValue { tag: RANK, value: PropValue::Integer32(rank) },
+                    TaggedValue { tag: NAME, value: PropValue::String(name.into()) },
+                ]
+            })
+            .collect();
+        MemoryTable::new(rows, vec![NAME])
+    }
+
+    fn names(rows: &[Row]) -> Vec<&str> {
+        rows.iter().filter_map(|r| r[0].value.as_str()).collect()
+    }
+
+    #[test]
+    fn sorting_and_restricting_reset_the_cursor_and_keep_the_order() {
+        let table = table();
+        table.sort(&SortOrderSet::new(vec![SortOrder::descending(RANK)])).unwrap();
+        assert_eq!(names(&table.query_rows(2).unwrap()), ["e", "d"]);
+        let above_one = Restriction::property(
+            RelOp::GreaterThan,
+            TaggedValue { tag: RANK, value: PropValue::Integer32(2) },
+        );
+        table.restrict(Some(&above_one)).unwrap();
+        assert_eq!(table.position().unwrap(), 0);
+        assert_eq!(table.row_count().unwrap(), 3);
+        assert_eq!(names(&table.query_rows(10).unwrap()), ["e", "d", "c"]);
+    }
+
+    #[test]
+    fn a_missing_column_is_a_not_found_error_value() {
+        let table = table();
+        let absent = PropTag::new(0x6602, PropType::Binary);
+        table.set_columns(&[absent]).unwrap();
+        let row = table.query_rows(1).unwrap().remove(0);
+        assert_eq!(row[0], crate::provider::missing(absent));
+    }
+
+    #[test]
+    fn seeking_clamps_and_reports_the_rows_moved() {
+        let table = table();
+        assert_eq!(table.seek(BookmarkOrigin::End, 10).unwrap(), 0);
+        assert_eq!(table.position().unwrap(), 5);
+        assert_eq!(table.seek(BookmarkOrigin::Current, -7).unwrap(), -5);
+        let mark = table.create_bookmark().unwrap();
+        table.free_bookmark(mark).unwrap();
+        assert_eq!(table.free_bookmark(mark).unwrap_err().code, ErrorCode::InvalidBookmark);
+    }
 }
