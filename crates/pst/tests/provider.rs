@@ -302,6 +302,9 @@ fn the_receive_folder_of_ipm_notes_is_the_inbox() {
     assert_eq!(received.explicit_class, "IPM");
     let inbox = ok(store.open_folder(&received.entry_id), "inbox");
     assert_eq!(prop_text(inbox.as_ref(), t::PidTagDisplayName).as_deref(), Some("Inbox"));
+    let default = ok(store.get_receive_folder(""), "default receive folder");
+    assert_eq!(default.explicit_class, "");
+    assert!(ok(store.compare_entry_ids(&default.entry_id, &received.entry_id), "compare"));
     let report = ok(store.get_receive_folder("report.ipm.note.ndr"), "report class");
     assert_eq!(report.explicit_class, "Report.IPM");
 }
