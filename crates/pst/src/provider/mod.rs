@@ -89,7 +89,13 @@ impl PstStore {
     /// `PidTagPstPassword`); a missing or wrong one is [`PstError::Password`]
     /// (`MAPI_E_LOGON_FAILED`). OSTs need none (see the module docs).
     pub fn open(path: &Path, password: Option<&str>) -> PstResult<PstStore> {
-        let file = PstFile::open(path)?;
+        let path_abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        PstStore::from_file(PstFile::open(path)?, &path_abs, password)
+    }
+
+    /// Mounts an already open file (e.g. one read from memory with `PstFile::from_reader`);
+    /// `path` is what the store entry ID names. Passwords are checked as by [`PstStore::open`].
+    pub fn from_file(file: PstFile, path: &Path, password: Option<&str>) -> PstResult<PstStore> {
         let store = file.message_store()?;
         let denied = |problem: &str| PstError::Password {
             path: path.display().to_string(),
@@ -116,7 +122,7 @@ impl PstStore {
             })?;
         let names = file.named_properties()?;
         let receive_folders = read_receive_folders(&file)?;
-        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let path = path.to_path_buf();
         let store_entry_id = store_entry_id(&path);
         Ok(PstStore {
             shared: Arc::new(Shared {
@@ -143,22 +149,30 @@ impl PstStore {
 }
 
 /// The receive folder table (NID 0x62B): (message class, folder NID) rows. A file without it
-/// has no receive folders.
+/// has no receive folders; a damaged one is recorded as a problem and left out, since the rest
+/// of the store does not depend on it.
 fn read_receive_folders(file: &PstFile) -> PstResult<Vec<(String, NodeId)>> {
-    let table = match file.table_context(RECEIVE_FOLDER_TABLE) {
-        Ok(table) => table,
-        Err(PstError::NodeNotFound { .. }) => return Ok(Vec::new()),
-        Err(err) => return Err(err),
+    let read = || -> PstResult<Vec<(String, NodeId)>> {
+        let table = file.table_context(RECEIVE_FOLDER_TABLE)?;
+        let mut out = Vec::with_capacity(table.row_count());
+        for row in table.rows() {
+            let row = row?;
+            let class = row.string(t::PidTagMessageClass.id()).unwrap_or_default();
+            if let Some(PropValue::Integer32(nid)) = row.value(RECEIVE_FOLDER_NID_ID)? {
+                out.push((class, NodeId(nid as u32)));
+            }
+        }
+        Ok(out)
     };
-    let mut out = Vec::with_capacity(table.row_count());
-    for row in table.rows() {
-        let row = row?;
-        let class = row.string(t::PidTagMessageClass.id()).unwrap_or_default();
-        if let Ok(Some(PropValue::Integer32(nid))) = row.value(RECEIVE_FOLDER_NID_ID) {
-            out.push((class, NodeId(nid as u32)));
+    match read() {
+        Ok(rows) => Ok(rows),
+        Err(PstError::NodeNotFound { .. }) => Ok(Vec::new()),
+        Err(err @ PstError::Io { .. }) => Err(err),
+        Err(err) => {
+            file.record_problem("receive folder table (NID 0x62B)".to_owned(), &err);
+            Ok(Vec::new())
         }
     }
-    Ok(out)
 }
 
 /// The refusal every write gets.
