@@ -100,11 +100,15 @@ impl Db {
             Some(conn) => conn,
             None => connect(&self.path, true)?,
         };
-        conn.execute_batch("BEGIN DEFERRED").map_err(sqlite(&self.path))?;
+        // Cached statements: a read is often one short lookup (opening a message by entry ID),
+        // where parsing BEGIN and COMMIT again each time would cost as much as the lookup.
+        conn.prepare_cached("BEGIN DEFERRED")
+            .and_then(|mut begin| begin.execute([]))
+            .map_err(sqlite(&self.path))?;
         let result = f(&conn);
         // Ending a read transaction cannot lose data; a failure here means the connection is
         // unusable, so it is dropped instead of pooled.
-        let ended = conn.execute_batch("COMMIT").is_ok();
+        let ended = conn.prepare_cached("COMMIT").and_then(|mut commit| commit.execute([])).is_ok();
         if ended
             && let Ok(mut readers) = self.readers.lock()
             && readers.len() < MAX_IDLE_READERS

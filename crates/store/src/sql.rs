@@ -7,10 +7,10 @@ use crate::tags;
 use mapi::{PropTag, TaggedValue};
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// Every stored property of an object, in tag order.
+/// Every stored property of an object, in tag order. Sorted here, not by an `ORDER BY tag`:
+/// SQLite re-prepares a statement of that shape on every bind, which costs more than the read.
 pub fn load_props(conn: &Connection, object_id: i64) -> StoreResult<Vec<TaggedValue>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT tag, value FROM properties WHERE object_id = ?1 ORDER BY tag")?;
+    let mut stmt = conn.prepare_cached("SELECT tag, value FROM properties WHERE object_id = ?1")?;
     let mut rows = stmt.query([object_id])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
@@ -18,6 +18,8 @@ pub fn load_props(conn: &Connection, object_id: i64) -> StoreResult<Vec<TaggedVa
         let value = codec::from_sql(tag, row.get_ref(1)?)?;
         out.push(TaggedValue { tag, value });
     }
+    // The primary-key index hands them over in tag order already, so this is one pass.
+    out.sort_by_key(|v| v.tag.0);
     Ok(out)
 }
 
@@ -73,11 +75,10 @@ pub fn folder_parent(conn: &Connection, folder: i64) -> StoreResult<Option<Optio
 /// The folder and FAI flag of a top-level message, `None` if it does not exist.
 pub fn message_home(conn: &Connection, message: i64) -> StoreResult<Option<(i64, bool)>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT folder_id, associated FROM messages WHERE id = ?1 AND folder_id IS NOT NULL",
-            [message],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        )?
+        .query_row([message], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
 
