@@ -180,15 +180,16 @@ fn load_children(conn: &Connection, id: i64, data: &mut MessageData) -> StoreRes
     Ok(())
 }
 
-/// Writes a message's content under an existing `messages` row.
+/// Writes a message's content under an existing `messages` row that holds none (new, or
+/// emptied by [`clear_message`]).
 pub fn write_message(conn: &Connection, id: i64, data: &MessageData) -> StoreResult<()> {
     let props: Vec<TaggedValue> = data.props.values().cloned().collect();
-    sql::write_props(conn, id, &props)?;
+    sql::write_new_props(conn, id, &props)?;
     for (row_id, recipient) in &data.recipients {
         let rid = sql::next_id(conn)?;
         conn.prepare_cached("INSERT INTO recipients (id, message_id, row_id) VALUES (?1, ?2, ?3)")?
             .execute(params![rid, id, row_id])?;
-        sql::write_props(conn, rid, &recipient.values().cloned().collect::<Vec<_>>())?;
+        sql::write_new_props(conn, rid, &recipient.values().cloned().collect::<Vec<_>>())?;
     }
     for (num, attachment) in &data.attachments {
         let aid = sql::next_id(conn)?;
@@ -196,7 +197,7 @@ pub fn write_message(conn: &Connection, id: i64, data: &MessageData) -> StoreRes
             "INSERT INTO attachments (id, message_id, attach_num) VALUES (?1, ?2, ?3)",
         )?
         .execute(params![aid, id, num])?;
-        sql::write_props(conn, aid, &attachment.props.values().cloned().collect::<Vec<_>>())?;
+        sql::write_new_props(conn, aid, &attachment.props.values().cloned().collect::<Vec<_>>())?;
         if let Some(embedded) = &attachment.embedded {
             let eid = sql::next_id(conn)?;
             conn.prepare_cached("INSERT INTO messages (id, parent_attachment) VALUES (?1, ?2)")?

@@ -39,6 +39,31 @@ pub fn write_props(conn: &Connection, object_id: i64, values: &[TaggedValue]) ->
     Ok(())
 }
 
+/// Stores the properties of an object that has none yet (a new message, recipient or
+/// attachment, or one just cleared): as [`write_props`] would, a later value replaces an earlier
+/// one with the same property ID, but without a delete per value, which a bulk insert would
+/// pay for every property of every message.
+pub fn write_new_props(
+    conn: &Connection,
+    object_id: i64,
+    values: &[TaggedValue],
+) -> StoreResult<()> {
+    let mut insert = conn.prepare_cached(
+        "INSERT OR REPLACE INTO properties (object_id, tag, value) VALUES (?1, ?2, ?3)",
+    )?;
+    for (i, value) in values.iter().enumerate() {
+        let replaced_later = values[i + 1..].iter().any(|later| later.tag.id() == value.tag.id());
+        if !replaced_later {
+            insert.execute(params![
+                object_id,
+                i64::from(value.tag.0),
+                codec::to_sql(&value.value)
+            ])?;
+        }
+    }
+    Ok(())
+}
+
 /// Deletes properties of an object by ID, whatever their type.
 pub fn delete_props(conn: &Connection, object_id: i64, tags: &[PropTag]) -> StoreResult<()> {
     let mut delete =
@@ -51,11 +76,11 @@ pub fn delete_props(conn: &Connection, object_id: i64, tags: &[PropTag]) -> Stor
 
 /// Takes the next value of the global counter (never reused, MS-OXCDATA 2.2.1.3.1).
 pub fn next_id(conn: &Connection) -> StoreResult<i64> {
-    let id: i64 = conn.query_row(
-        "UPDATE meta SET value = value + 1 WHERE key = 'next_id' RETURNING value - 1",
-        [],
-        |r| r.get(0),
-    )?;
+    let id: i64 = conn
+        .prepare_cached(
+            "UPDATE meta SET value = value + 1 WHERE key = 'next_id' RETURNING value - 1",
+        )?
+        .query_row([], |r| r.get(0))?;
     Ok(id)
 }
 
