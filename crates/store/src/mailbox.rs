@@ -5,7 +5,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::folder::FolderHandle;
 use crate::ids::{IdContext, ObjectRef};
 use crate::message::MessageHandle;
-use crate::{schema, sql, standard, tags};
+use crate::{codec, schema, sql, standard, tags};
 use mapi::provider::{
     self, Folder, MessageStore, OpenedEntry, PropertyObject, ReceiveFolder, SpecialFolder,
 };
@@ -180,16 +180,25 @@ impl Mailbox {
         }
         let ids = self.shared.ids;
         self.shared.db.write(|tx| {
+            // The row gets its sort columns as it is inserted: the delivery time is the value
+            // the properties will hold (the last one given with that exact tag), the size that
+            // of the values given, as `refresh_sort_columns` would set them.
             let mut insert = tx.prepare_cached(
-                "INSERT INTO messages (id, folder_id, associated) VALUES (?1, ?2, ?3)",
+                "INSERT INTO messages (id, folder_id, associated, delivery_time, size) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             let mut out = Vec::with_capacity(messages.len());
             for props in messages {
                 let id = sql::next_id(tx)?;
-                insert.execute(params![id, folder, associated])?;
-                sql::write_props(tx, id, props)?;
+                let delivery_time = (0..props.len())
+                    .rev()
+                    .find(|&i| props[i].tag.id() == tags::MESSAGE_DELIVERY_TIME.id())
+                    .filter(|&i| props[i].tag == tags::MESSAGE_DELIVERY_TIME)
+                    .map(|i| codec::to_sql(&props[i].value));
                 let size: usize = props.iter().map(|v| v.value.byte_size()).sum();
-                sql::refresh_sort_columns(tx, id, i64::try_from(size).unwrap_or(i64::MAX))?;
+                let size = i64::try_from(size).unwrap_or(i64::MAX);
+                insert.execute(params![id, folder, associated, delivery_time, size])?;
+                sql::write_new_props(tx, id, props)?;
                 out.push(ids.message_entry_id(folder, id));
             }
             Ok(out)

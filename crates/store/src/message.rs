@@ -5,12 +5,12 @@
 
 use crate::error::{StoreError, StoreResult};
 use crate::mailbox::Shared;
-use crate::{sql, tags};
+use crate::{codec, sql, tags};
 use mapi::provider::{
     self, AttachMethod, Attachment, MemoryTable, Message, PropertyObject, RecipientChange, Table,
 };
 use mapi::{ErrorCode, FileTime, MapiError, MapiResult, PropTag, PropValue, TaggedValue};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -97,45 +97,99 @@ impl MessageData {
 
 /// Reads a message (top-level or embedded) with its recipients and attachments.
 pub fn load_message(conn: &Connection, id: i64) -> StoreResult<MessageData> {
-    let props = to_map(sql::load_props(conn, id)?);
-    let mut recipients = BTreeMap::new();
+    let mut data = MessageData { props: to_map(sql::load_props(conn, id)?), ..Default::default() };
+    load_children(conn, id, &mut data)?;
+    Ok(data)
+}
+
+/// Reads a top-level message: its folder, FAI flag and properties in one statement, then its
+/// recipients and attachments; `None` if there is no such top-level message. Opening by entry
+/// ID runs this, so it keeps the statements few and cached. A `UNION ALL` rather than a join
+/// or an `ORDER BY tag`: SQLite re-prepares a statement of either shape every time its
+/// parameter is bound (it propagates the bound value into the plan), which cost more than
+/// the lookup itself.
+fn load_top_level(conn: &Connection, id: i64) -> StoreResult<Option<(i64, bool, MessageData)>> {
+    const HOME: i64 = 0;
     let mut stmt = conn.prepare_cached(
-        "SELECT id, row_id FROM recipients WHERE message_id = ?1 ORDER BY row_id",
+        "SELECT 0, folder_id, associated FROM messages WHERE id = ?1 AND folder_id IS NOT NULL \
+         UNION ALL SELECT 1, tag, value FROM properties WHERE object_id = ?1",
     )?;
-    let rows: Vec<(i64, u32)> =
-        stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-    for (rid, row_id) in rows {
-        recipients.insert(row_id, to_map(sql::load_props(conn, rid)?));
+    let mut rows = stmt.query([id])?;
+    let mut home = None;
+    let mut data = MessageData::default();
+    while let Some(row) = rows.next()? {
+        if row.get::<_, i64>(0)? == HOME {
+            home = Some((row.get::<_, i64>(1)?, row.get::<_, bool>(2)?));
+            continue;
+        }
+        let tag = PropTag(u32::try_from(row.get::<_, i64>(1)?).unwrap_or(0));
+        let value = codec::from_sql(tag, row.get_ref(2)?)?;
+        insert_in_tag_order(&mut data.props, TaggedValue { tag, value });
     }
-    let mut attachments = BTreeMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, attach_num FROM attachments WHERE message_id = ?1 ORDER BY attach_num",
-    )?;
-    let rows: Vec<(i64, u32)> =
-        stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-    for (aid, num) in rows {
+    drop(rows);
+    let Some((folder, associated)) = home else {
+        return Ok(None);
+    };
+    load_children(conn, id, &mut data)?;
+    Ok(Some((folder, associated, data)))
+}
+
+/// Keeps, of two stored values with one property ID (which saves never leave), the one with
+/// the higher tag, as reading them in tag order into a [`PropMap`] would.
+fn insert_in_tag_order(map: &mut PropMap, value: TaggedValue) {
+    match map.entry(value.tag.id()) {
+        std::collections::btree_map::Entry::Occupied(kept) if kept.get().tag.0 > value.tag.0 => {}
+        std::collections::btree_map::Entry::Occupied(mut kept) => {
+            kept.insert(value);
+        }
+        std::collections::btree_map::Entry::Vacant(slot) => {
+            slot.insert(value);
+        }
+    }
+}
+
+/// Reads the recipients and attachments (with embedded messages) of a message. One statement
+/// lists both; most messages have neither, and then that is all it costs.
+fn load_children(conn: &Connection, id: i64, data: &mut MessageData) -> StoreResult<()> {
+    const RECIPIENT: i64 = 0;
+    let children: Vec<(i64, i64, u32)> = conn
+        .prepare_cached(
+            "SELECT 0, id, row_id FROM recipients WHERE message_id = ?1 \
+             UNION ALL SELECT 1, id, attach_num FROM attachments WHERE message_id = ?1",
+        )?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (kind, child, number) in children {
+        if kind == RECIPIENT {
+            data.recipients.insert(number, to_map(sql::load_props(conn, child)?));
+            continue;
+        }
         let embedded_id: Option<i64> = conn
-            .query_row("SELECT id FROM messages WHERE parent_attachment = ?1", [aid], |r| r.get(0))
-            .ok();
+            .prepare_cached("SELECT id FROM messages WHERE parent_attachment = ?1")?
+            .query_row([child], |r| r.get(0))
+            .optional()?;
         let embedded = match embedded_id {
             Some(eid) => Some(Box::new(load_message(conn, eid)?)),
             None => None,
         };
-        attachments
-            .insert(num, AttachmentData { props: to_map(sql::load_props(conn, aid)?), embedded });
+        data.attachments.insert(
+            number,
+            AttachmentData { props: to_map(sql::load_props(conn, child)?), embedded },
+        );
     }
-    Ok(MessageData { props, recipients, attachments, next_attach: 0 })
+    Ok(())
 }
 
-/// Writes a message's content under an existing `messages` row.
+/// Writes a message's content under an existing `messages` row that holds none (new, or
+/// emptied by [`clear_message`]).
 pub fn write_message(conn: &Connection, id: i64, data: &MessageData) -> StoreResult<()> {
     let props: Vec<TaggedValue> = data.props.values().cloned().collect();
-    sql::write_props(conn, id, &props)?;
+    sql::write_new_props(conn, id, &props)?;
     for (row_id, recipient) in &data.recipients {
         let rid = sql::next_id(conn)?;
         conn.prepare_cached("INSERT INTO recipients (id, message_id, row_id) VALUES (?1, ?2, ?3)")?
             .execute(params![rid, id, row_id])?;
-        sql::write_props(conn, rid, &recipient.values().cloned().collect::<Vec<_>>())?;
+        sql::write_new_props(conn, rid, &recipient.values().cloned().collect::<Vec<_>>())?;
     }
     for (num, attachment) in &data.attachments {
         let aid = sql::next_id(conn)?;
@@ -143,7 +197,7 @@ pub fn write_message(conn: &Connection, id: i64, data: &MessageData) -> StoreRes
             "INSERT INTO attachments (id, message_id, attach_num) VALUES (?1, ?2, ?3)",
         )?
         .execute(params![aid, id, num])?;
-        sql::write_props(conn, aid, &attachment.props.values().cloned().collect::<Vec<_>>())?;
+        sql::write_new_props(conn, aid, &attachment.props.values().cloned().collect::<Vec<_>>())?;
         if let Some(embedded) = &attachment.embedded {
             let eid = sql::next_id(conn)?;
             conn.prepare_cached("INSERT INTO messages (id, parent_attachment) VALUES (?1, ?2)")?
@@ -196,7 +250,7 @@ impl MessageHandle {
 
     pub(crate) fn open(shared: Arc<Shared>, folder: i64, id: i64) -> StoreResult<Self> {
         let (data, associated) = shared.db.read(|conn| {
-            let Some((home, associated)) = sql::message_home(conn, id)? else {
+            let Some((home, associated, data)) = load_top_level(conn, id)? else {
                 return Err(MapiError::not_found(format!("message {id} does not exist")).into());
             };
             if home != folder {
@@ -205,7 +259,7 @@ impl MessageHandle {
                 ))
                 .into());
             }
-            Ok((load_message(conn, id)?, associated))
+            Ok((data, associated))
         })?;
         Ok(MessageHandle {
             shared,

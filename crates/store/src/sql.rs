@@ -7,10 +7,10 @@ use crate::tags;
 use mapi::{PropTag, TaggedValue};
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// Every stored property of an object, in tag order.
+/// Every stored property of an object, in tag order. Sorted here, not by an `ORDER BY tag`:
+/// SQLite re-prepares a statement of that shape on every bind, which costs more than the read.
 pub fn load_props(conn: &Connection, object_id: i64) -> StoreResult<Vec<TaggedValue>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT tag, value FROM properties WHERE object_id = ?1 ORDER BY tag")?;
+    let mut stmt = conn.prepare_cached("SELECT tag, value FROM properties WHERE object_id = ?1")?;
     let mut rows = stmt.query([object_id])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
@@ -18,6 +18,8 @@ pub fn load_props(conn: &Connection, object_id: i64) -> StoreResult<Vec<TaggedVa
         let value = codec::from_sql(tag, row.get_ref(1)?)?;
         out.push(TaggedValue { tag, value });
     }
+    // The primary-key index hands them over in tag order already, so this is one pass.
+    out.sort_by_key(|v| v.tag.0);
     Ok(out)
 }
 
@@ -37,6 +39,31 @@ pub fn write_props(conn: &Connection, object_id: i64, values: &[TaggedValue]) ->
     Ok(())
 }
 
+/// Stores the properties of an object that has none yet (a new message, recipient or
+/// attachment, or one just cleared): as [`write_props`] would, a later value replaces an earlier
+/// one with the same property ID, but without a delete per value, which a bulk insert would
+/// pay for every property of every message.
+pub fn write_new_props(
+    conn: &Connection,
+    object_id: i64,
+    values: &[TaggedValue],
+) -> StoreResult<()> {
+    let mut insert = conn.prepare_cached(
+        "INSERT OR REPLACE INTO properties (object_id, tag, value) VALUES (?1, ?2, ?3)",
+    )?;
+    for (i, value) in values.iter().enumerate() {
+        let replaced_later = values[i + 1..].iter().any(|later| later.tag.id() == value.tag.id());
+        if !replaced_later {
+            insert.execute(params![
+                object_id,
+                i64::from(value.tag.0),
+                codec::to_sql(&value.value)
+            ])?;
+        }
+    }
+    Ok(())
+}
+
 /// Deletes properties of an object by ID, whatever their type.
 pub fn delete_props(conn: &Connection, object_id: i64, tags: &[PropTag]) -> StoreResult<()> {
     let mut delete =
@@ -49,11 +76,11 @@ pub fn delete_props(conn: &Connection, object_id: i64, tags: &[PropTag]) -> Stor
 
 /// Takes the next value of the global counter (never reused, MS-OXCDATA 2.2.1.3.1).
 pub fn next_id(conn: &Connection) -> StoreResult<i64> {
-    let id: i64 = conn.query_row(
-        "UPDATE meta SET value = value + 1 WHERE key = 'next_id' RETURNING value - 1",
-        [],
-        |r| r.get(0),
-    )?;
+    let id: i64 = conn
+        .prepare_cached(
+            "UPDATE meta SET value = value + 1 WHERE key = 'next_id' RETURNING value - 1",
+        )?
+        .query_row([], |r| r.get(0))?;
     Ok(id)
 }
 
@@ -73,11 +100,10 @@ pub fn folder_parent(conn: &Connection, folder: i64) -> StoreResult<Option<Optio
 /// The folder and FAI flag of a top-level message, `None` if it does not exist.
 pub fn message_home(conn: &Connection, message: i64) -> StoreResult<Option<(i64, bool)>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT folder_id, associated FROM messages WHERE id = ?1 AND folder_id IS NOT NULL",
-            [message],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        )?
+        .query_row([message], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
 
