@@ -15,6 +15,7 @@ pub mod error;
 pub mod paths;
 
 pub use client::{Client, Launcher};
-pub use daemon::{DaemonConfig, Handler};
+pub use daemon::{Connection, DaemonConfig, Handler, NotifyOutcome};
 pub use error::ServiceError;
 pub use paths::InstancePaths;
+pub use wire::Notification;
