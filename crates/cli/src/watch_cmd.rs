@@ -12,6 +12,20 @@ use std::io::Write;
 /// knows when events start to count. Exits 0 on SIGINT or SIGTERM, 1 when the instance goes
 /// away.
 pub fn run(folder: &str, profile: Option<&str>, json: bool) -> Result<(), CliError> {
+    // The signal handlers go in before anything is printed: a script that stops the watch as
+    // soon as it has said it is subscribed must get a clean exit.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| CliError::failed(format!("cannot wait for signals: {err}")))?;
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        let _context = runtime.enter();
+        let catch = |kind: SignalKind, name: &str| {
+            signal(kind).map_err(|err| CliError::failed(format!("cannot catch {name}: {err}")))
+        };
+        (catch(SignalKind::interrupt(), "SIGINT")?, catch(SignalKind::terminate(), "SIGTERM")?)
+    };
     let mut client = instance_cmd::get_or_start()?;
     let mut params = json!({ "folder": folder });
     if let Some(profile) = profile {
@@ -50,28 +64,15 @@ pub fn run(folder: &str, profile: Option<&str>, json: bool) -> Result<(), CliErr
             }
         }
     });
-    wait_for_signal()?;
-    drop(reader);
-    Ok(())
-}
-
-fn wait_for_signal() -> Result<(), CliError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| CliError::failed(format!("cannot wait for signals: {err}")))?;
+    let (mut interrupt, mut terminate) = signals;
     runtime.block_on(async {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut interrupt = signal(SignalKind::interrupt())
-            .map_err(|err| CliError::failed(format!("cannot catch SIGINT: {err}")))?;
-        let mut terminate = signal(SignalKind::terminate())
-            .map_err(|err| CliError::failed(format!("cannot catch SIGTERM: {err}")))?;
         tokio::select! {
             _ = interrupt.recv() => {}
             _ = terminate.recv() => {}
         }
-        Ok(())
-    })
+    });
+    drop(reader);
+    Ok(())
 }
 
 /// Writes one line and flushes it (a watcher's output is read as it comes); `false` when

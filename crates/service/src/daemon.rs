@@ -434,7 +434,13 @@ async fn dispatch(
             }))
         }
         "stop" => {
-            state.shutdown.notify_one();
+            // Stop a moment after answering: shutting down at once could drop the answer
+            // before the connection's writer sends it.
+            let state = Arc::clone(state);
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                state.shutdown.notify_one();
+            });
             Ok(json!({"stopping": true}))
         }
         _ => {
