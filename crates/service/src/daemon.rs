@@ -455,3 +455,49 @@ async fn dispatch(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(subscription: u64, n: u64) -> Notification {
+        Notification { subscription, event: "item_add".into(), data: json!({ "n": n }) }
+    }
+
+    fn received(outbox: &mut mpsc::Receiver<ServerMessage>) -> Notification {
+        match outbox.try_recv() {
+            Ok(ServerMessage::Notification(notification)) => notification,
+            other => panic!("expected a notification, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_full_outbox_drops_notifications_and_then_says_how_many() {
+        let (sender, mut outbox) = mpsc::channel(2);
+        let connection = Connection::detached(1, sender);
+        assert_eq!(connection.notify(event(7, 1)), NotifyOutcome::Queued);
+        assert_eq!(connection.notify(event(7, 2)), NotifyOutcome::Queued);
+        assert_eq!(connection.notify(event(7, 3)), NotifyOutcome::Dropped);
+        assert_eq!(connection.notify(event(7, 4)), NotifyOutcome::Dropped);
+        assert_eq!(connection.dropped(), 2);
+        assert_eq!(received(&mut outbox).data["n"], 1);
+        assert_eq!(received(&mut outbox).data["n"], 2);
+        // Room again: first the count of what was lost, then the new event.
+        assert_eq!(connection.notify(event(7, 5)), NotifyOutcome::Queued);
+        let notice = received(&mut outbox);
+        assert_eq!((notice.event.as_str(), notice.subscription), ("dropped", 7));
+        assert_eq!(notice.data["count"], 2);
+        assert_eq!(received(&mut outbox).data["n"], 5);
+        assert_eq!(connection.notify(event(7, 6)), NotifyOutcome::Queued);
+        assert_eq!(received(&mut outbox).data["n"], 6, "the loss is reported once");
+    }
+
+    #[test]
+    fn notifying_a_closed_connection_says_closed() {
+        let (sender, outbox) = mpsc::channel(2);
+        let connection = Connection::detached(1, sender);
+        drop(outbox);
+        assert!(connection.is_closed());
+        assert_eq!(connection.notify(event(1, 1)), NotifyOutcome::Closed);
+    }
+}
