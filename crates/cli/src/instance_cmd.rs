@@ -139,8 +139,6 @@ impl SessionHandler {
             "store_id": item.store().store_id(),
             "message_class": item.message_class(),
             "subject": item.subject().map_err(mapi)?,
-            "size": item.size().map_err(mapi)?,
-            "unread": item.unread().map_err(mapi)?,
         }))
     }
 }

@@ -418,8 +418,7 @@ async fn dispatch(
         "ping" => Ok(json!({})),
         "status" => {
             let handler = Arc::clone(&state.handler);
-            let extra =
-                tokio::task::spawn_blocking(move || handler.status()).await.unwrap_or(Value::Null);
+            let extra = tokio::task::block_in_place(move || handler.status());
             Ok(json!({
                 "pid": std::process::id(),
                 "version": env!("CARGO_PKG_VERSION"),
@@ -447,11 +446,10 @@ async fn dispatch(
             let handler = Arc::clone(&state.handler);
             let method = method.to_owned();
             let connection = connection.clone();
-            tokio::task::spawn_blocking(move || handler.handle(&method, params, &connection))
-                .await
-                .unwrap_or_else(|join| {
-                    Err(MapiError::new(ErrorCode::CallFailed, format!("request failed: {join}")))
-                })
+            // Run on this worker thread, telling the runtime to move its other tasks away
+            // (`block_in_place`): a hand-off to the blocking pool costs a thread wake-up
+            // per request, which dominated small calls (docs/PERFORMANCE.md).
+            tokio::task::block_in_place(move || handler.handle(&method, params, &connection))
         }
     }
 }
