@@ -155,7 +155,7 @@ impl EventBus {
     pub fn subscribe_channel(&self, filter: EventFilter, capacity: usize) -> EventReceiver {
         let (sender, receiver) = std::sync::mpsc::sync_channel(capacity.max(1));
         let subscription = self.subscribe(filter, Arc::new(ChannelSink(Mutex::new(sender))));
-        EventReceiver { subscription, receiver }
+        EventReceiver { subscription, receiver: Mutex::new(receiver) }
     }
 
     pub fn subscriber_count(&self) -> usize {
@@ -247,18 +247,19 @@ impl EventSink for ChannelSink {
 #[derive(Debug)]
 pub struct EventReceiver {
     subscription: Subscription,
-    receiver: Receiver<Event>,
+    /// In a mutex so the receiver is `Sync` like every public type (one reader at a time).
+    receiver: Mutex<Receiver<Event>>,
 }
 
 impl EventReceiver {
     /// The next event, if one is waiting.
     pub fn try_recv(&self) -> Option<Event> {
-        self.receiver.try_recv().ok()
+        self.receiver.lock().unwrap_or_else(|e| e.into_inner()).try_recv().ok()
     }
 
     /// The next event, waiting at most `timeout`.
     pub fn recv_timeout(&self, timeout: Duration) -> Option<Event> {
-        self.receiver.recv_timeout(timeout).ok()
+        self.receiver.lock().unwrap_or_else(|e| e.into_inner()).recv_timeout(timeout).ok()
     }
 
     /// Every event waiting now.

@@ -9,6 +9,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+fn assert_send_sync<T: Send + Sync>() {}
+
+#[test]
+fn event_types_can_be_shared_between_threads() {
+    assert_send_sync::<session::EventBus>();
+    assert_send_sync::<session::EventReceiver>();
+    assert_send_sync::<Subscription>();
+    assert_send_sync::<Event>();
+}
+
 fn kinds(events: &[Event]) -> Vec<EventKind> {
     events.iter().map(|e| e.kind).collect()
 }
