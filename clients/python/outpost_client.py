@@ -6,6 +6,7 @@
 
 See docs/PROTOCOL.md for the protocol this implements.
 """
+import collections
 import fcntl
 import json
 import os
@@ -44,6 +45,8 @@ class Client:
         self._sock = sock
         self._next_id = 1
         self.welcome = None
+        # Notifications that arrived while a call waited for its response.
+        self._notifications = collections.deque()
 
     @classmethod
     def connect(cls, directory=None):
@@ -116,6 +119,9 @@ class Client:
         chunks = []
         while True:
             reply = self._receive()
+            if reply["type"] == "notification":
+                self._notifications.append(reply)
+                continue
             if reply.get("id") not in (request_id, None):
                 continue
             if reply["type"] == "response":
@@ -127,6 +133,25 @@ class Client:
             elif reply["type"] == "error":
                 error = reply["error"]
                 raise OutpostError(error["code"], error["name"], error["message"])
+
+    def subscribe(self, folder=None, profile=None):
+        """Subscribes to the session's events (of one folder: a kind, path or entry ID)."""
+        params = {k: v for k, v in (("folder", folder), ("profile", profile)) if v is not None}
+        return self.call("subscribe", params)["subscription"]
+
+    def next_notification(self, timeout=None):
+        """The next notification frame ({subscription, event, data}); socket.timeout if none
+        arrives within `timeout` seconds."""
+        if self._notifications:
+            return self._notifications.popleft()
+        self._sock.settimeout(timeout)
+        try:
+            while True:
+                reply = self._receive()
+                if reply["type"] == "notification":
+                    return reply
+        finally:
+            self._sock.settimeout(None)
 
     def close(self):
         self._sock.close()

@@ -54,6 +54,18 @@ class InstanceClientTest(unittest.TestCase):
             reply = client.call("session", {"argv": ["item", "get", "00"], "cwd": os.getcwd()})
             self.assertEqual(reply["error"]["code"], "MAPI_E_INVALID_ENTRYID")
 
+    def test_a_subscription_reports_an_item_created_by_another_client(self):
+        with Client.get_or_start(outpost=OUTPOST) as watcher, Client.connect() as writer:
+            subscription = watcher.subscribe(folder="inbox")
+            created = self.session(writer, "item", "create", "inbox", "--subject", "watched")
+            first = watcher.next_notification(timeout=10)
+            second = watcher.next_notification(timeout=10)
+            self.assertEqual([first["event"], second["event"]], ["item_add", "new_mail"])
+            self.assertEqual(first["subscription"], subscription)
+            self.assertEqual(first["data"]["entry_ids"], [created["entry_id"]])
+            self.assertEqual(watcher.call("unsubscribe", {"subscription": subscription}),
+                             {"unsubscribed": True})
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -5,10 +5,17 @@ use crate::session_cmd::{self, Sessions};
 use clap::Subcommand;
 use mapi::{ErrorCode, MapiError};
 use serde_json::{Value, json};
-use service::{Client, DaemonConfig, Handler, InstancePaths, Launcher, ServiceError};
+use service::Notification;
+use service::{
+    Client, Connection, DaemonConfig, Handler, InstancePaths, Launcher, NotifyOutcome, ServiceError,
+};
+use session::{Delivery, Event, EventFilter, EventSink, Subscription};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Environment override of the idle timeout, in seconds (tests and short-lived automation).
@@ -34,22 +41,32 @@ pub enum InstanceCommand {
 /// command (the client's arguments, verbatim) in the instance's long-lived sessions and
 /// returns exactly what the command would have printed, so the output is the same in-process
 /// and through the instance.
+///
+/// `subscribe` / `unsubscribe` attach the connection to the session's event bus; events reach
+/// the client as `notification` frames (see docs/PROTOCOL.md). `item_get` is a lean
+/// `GetItemFromID` for clients that want structured results without a command's output.
 #[derive(Debug)]
 struct SessionHandler {
     sessions: Sessions,
+    /// Live subscriptions by connection, then by subscription ID; dropping one unsubscribes.
+    subscriptions: Mutex<HashMap<u64, HashMap<u64, Subscription>>>,
+    next_subscription: AtomicU64,
 }
 
-#[derive(Debug, serde::Deserialize)]
-struct SessionRequest {
-    argv: Vec<String>,
-    cwd: PathBuf,
-}
-
-impl Handler for SessionHandler {
-    fn handle(&self, method: &str, params: Value) -> Result<Value, MapiError> {
-        if method != "session" {
-            return Err(MapiError::new(ErrorCode::NoSupport, format!("unknown method {method:?}")));
+impl SessionHandler {
+    fn new(sessions: Sessions) -> SessionHandler {
+        SessionHandler {
+            sessions,
+            subscriptions: Mutex::new(HashMap::new()),
+            next_subscription: AtomicU64::new(1),
         }
+    }
+
+    fn subscriptions(&self) -> std::sync::MutexGuard<'_, HashMap<u64, HashMap<u64, Subscription>>> {
+        self.subscriptions.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn run_session(&self, params: Value) -> Result<Value, MapiError> {
         let request: SessionRequest = serde_json::from_value(params)
             .map_err(|err| MapiError::invalid_parameter(format!("session request: {err}")))?;
         let (result, output) = output::capture_output(|| {
@@ -64,6 +81,140 @@ impl Handler for SessionHandler {
             json!({ "message": err.to_string(), "code": code, "exit_code": err.exit_code() })
         });
         Ok(json!({ "output": String::from_utf8_lossy(&output), "error": error }))
+    }
+
+    /// `subscribe {profile?, folder?}`: events of the profile's session (of one folder when
+    /// `folder` is given: a default-folder kind, a folder path or an entry ID).
+    fn subscribe(&self, params: Value, connection: &Connection) -> Result<Value, MapiError> {
+        let request: SubscribeRequest = serde_json::from_value(params)
+            .map_err(|err| MapiError::invalid_parameter(format!("subscribe request: {err}")))?;
+        let ns = self.sessions.namespace(request.profile.as_deref()).map_err(cli_to_mapi)?;
+        let folder = match &request.folder {
+            Some(text) => Some(session_cmd::resolve_folder(&ns, text, None).map_err(cli_to_mapi)?),
+            None => None,
+        };
+        let profile = ns.current_profile_name();
+        let filter = EventFilter {
+            profile: Some(profile.clone()),
+            folder_entry_id: folder.as_ref().map(|f| f.entry_id()),
+        };
+        let id = self.next_subscription.fetch_add(1, Ordering::Relaxed);
+        let sink = Arc::new(ConnectionSink { connection: connection.clone(), subscription: id });
+        let subscription = ns.events().subscribe(filter, sink);
+        self.subscriptions().entry(connection.id()).or_default().insert(id, subscription);
+        let folder_view = match &folder {
+            Some(folder) => json!({
+                "entry_id": folder.entry_id(),
+                "store_id": folder.store_id(),
+                "folder_path": folder.folder_path().map_err(|e| e.to_mapi())?,
+            }),
+            None => Value::Null,
+        };
+        Ok(json!({ "subscription": id, "profile": profile, "folder": folder_view }))
+    }
+
+    fn unsubscribe(&self, params: Value, connection: &Connection) -> Result<Value, MapiError> {
+        let id = params["subscription"].as_u64().ok_or_else(|| {
+            MapiError::invalid_parameter("unsubscribe needs {\"subscription\": <number>}")
+        })?;
+        let removed = self
+            .subscriptions()
+            .get_mut(&connection.id())
+            .and_then(|subscriptions| subscriptions.remove(&id));
+        Ok(json!({ "unsubscribed": removed.is_some() }))
+    }
+
+    /// `item_get {entry_id, store_id?, profile?}`: `GetItemFromID` with a small structured
+    /// answer (no command parsing, no output capture).
+    fn item_get(&self, params: Value) -> Result<Value, MapiError> {
+        let request: ItemGetRequest = serde_json::from_value(params)
+            .map_err(|err| MapiError::invalid_parameter(format!("item_get request: {err}")))?;
+        let ns = self.sessions.namespace(request.profile.as_deref()).map_err(cli_to_mapi)?;
+        let item = ns
+            .get_item_from_id(&request.entry_id, request.store_id.as_deref())
+            .map_err(|e| e.to_mapi())?;
+        let mapi = |e: session::SessionError| e.to_mapi();
+        Ok(json!({
+            "entry_id": item.entry_id(),
+            "store_id": item.store().store_id(),
+            "message_class": item.message_class(),
+            "subject": item.subject().map_err(mapi)?,
+        }))
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SubscribeRequest {
+    #[serde(default)]
+    profile: Option<String>,
+    #[serde(default)]
+    folder: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ItemGetRequest {
+    entry_id: String,
+    #[serde(default)]
+    store_id: Option<String>,
+    #[serde(default)]
+    profile: Option<String>,
+}
+
+fn cli_to_mapi(err: CliError) -> MapiError {
+    match err {
+        CliError::Failed { message, code } => {
+            MapiError::new(code.unwrap_or(ErrorCode::CallFailed), message)
+        }
+        other => MapiError::invalid_parameter(other.to_string()),
+    }
+}
+
+/// Hands session events to a client connection as `notification` frames; never waits (a
+/// client that does not read loses events, counted by the connection).
+struct ConnectionSink {
+    connection: Connection,
+    subscription: u64,
+}
+
+impl EventSink for ConnectionSink {
+    fn deliver(&self, event: &Event) -> Delivery {
+        let notification = Notification {
+            subscription: self.subscription,
+            event: event.kind.name().to_owned(),
+            data: serde_json::to_value(event).unwrap_or(Value::Null),
+        };
+        match self.connection.notify(notification) {
+            NotifyOutcome::Queued => Delivery::Accepted,
+            NotifyOutcome::Dropped => Delivery::Full,
+            NotifyOutcome::Closed => Delivery::Closed,
+        }
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SessionRequest {
+    argv: Vec<String>,
+    cwd: PathBuf,
+}
+
+impl Handler for SessionHandler {
+    fn handle(
+        &self,
+        method: &str,
+        params: Value,
+        connection: &Connection,
+    ) -> Result<Value, MapiError> {
+        match method {
+            "session" => self.run_session(params),
+            "subscribe" => self.subscribe(params, connection),
+            "unsubscribe" => self.unsubscribe(params, connection),
+            "item_get" => self.item_get(params),
+            _ => Err(MapiError::new(ErrorCode::NoSupport, format!("unknown method {method:?}"))),
+        }
+    }
+
+    fn connection_closed(&self, connection: &Connection) {
+        self.subscriptions().remove(&connection.id());
     }
 
     fn status(&self) -> Value {
@@ -131,7 +282,7 @@ pub fn run(command: InstanceCommand, out: Output) -> Result<(), CliError> {
             if let Some(seconds) = idle_timeout.or(from_env) {
                 config.idle_timeout = Duration::from_secs(seconds);
             }
-            let handler = SessionHandler { sessions: Sessions::from_environment()? };
+            let handler = SessionHandler::new(Sessions::from_environment()?);
             match service::daemon::run(config, Arc::new(handler)) {
                 // Someone else is already serving: that is the outcome the caller wanted.
                 Err(ServiceError::AlreadyRunning(dir)) => {

@@ -9,6 +9,7 @@ mod output;
 mod prop_cmd;
 mod pst_cmd;
 mod session_cmd;
+mod watch_cmd;
 
 use clap::{Parser, Subcommand};
 use output::{CliError, Output};
@@ -61,6 +62,15 @@ enum Command {
     /// Create, inspect and check embedded mailbox files.
     #[command(subcommand)]
     Mailbox(mailbox_cmd::MailboxCommand),
+    /// Print a folder's events as they happen (item added, changed, removed; new mail) until
+    /// Ctrl-C. FOLDER is a default-folder kind (inbox, ...), a folder path or an entry ID.
+    /// Runs through the instance; --json prints one JSON object per line.
+    Watch {
+        folder: String,
+        /// The profile whose session to watch [default: the default profile].
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+    },
     #[command(flatten)]
     Session(session_cmd::SessionCommand),
 }
@@ -73,6 +83,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Entryid(command) => entryid_cmd::run(command, out),
         Command::Pst { command } => pst_cmd::run(command, out),
         Command::Mailbox(command) => mailbox_cmd::run(command, out),
+        Command::Watch { folder, profile } => watch_cmd::run(&folder, profile.as_deref(), cli.json),
         Command::Session(command) => {
             let cwd = std::env::current_dir().map_err(|err| {
                 CliError::failed(format!("cannot read the current directory: {err}"))

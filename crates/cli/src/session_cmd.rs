@@ -220,7 +220,7 @@ impl Sessions {
     }
 
     /// A session logged on to `profile` (the default profile for `None`).
-    fn namespace(&self, profile: Option<&str>) -> Result<NameSpace, CliError> {
+    pub(crate) fn namespace(&self, profile: Option<&str>) -> Result<NameSpace, CliError> {
         let key = profile.unwrap_or("").to_lowercase();
         let mut cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if cache.profiles_stamp != self.profiles_stamp() {
@@ -341,7 +341,11 @@ fn parse_kind(text: &str) -> Result<OlDefaultFolders, CliError> {
 }
 
 /// FOLDER: a default-folder kind, a folder path (`\\Store\Inbox`), or an entry ID.
-fn resolve_folder(ns: &NameSpace, text: &str, store: Option<&str>) -> Result<Folder, CliError> {
+pub(crate) fn resolve_folder(
+    ns: &NameSpace,
+    text: &str,
+    store: Option<&str>,
+) -> Result<Folder, CliError> {
     let text = text.trim();
     if text.starts_with('\\') {
         return ns.folder_from_path(text).map_err(failed);

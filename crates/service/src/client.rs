@@ -3,6 +3,7 @@
 use crate::{InstancePaths, ServiceError};
 use mapi::MapiError;
 use serde_json::Value;
+use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::fs::OpenOptions;
 use std::io::ErrorKind;
@@ -10,7 +11,9 @@ use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use wire::{ClientMessage, Hello, MAX_FRAME_LEN, PROTOCOL_VERSION, ServerMessage, Welcome};
+use wire::{
+    ClientMessage, Hello, MAX_FRAME_LEN, Notification, PROTOCOL_VERSION, ServerMessage, Welcome,
+};
 
 /// How to start the daemon: normally the running `outpost` binary with `instance run`.
 #[derive(Debug, Clone)]
@@ -25,6 +28,8 @@ pub struct Client {
     stream: UnixStream,
     next_id: u64,
     welcome: Welcome,
+    /// Notifications that arrived while a call waited for its answer.
+    pending: VecDeque<Notification>,
 }
 
 impl Client {
@@ -43,6 +48,7 @@ impl Client {
             stream,
             next_id: 1,
             welcome: Welcome { protocol_version: 0, server_version: String::new(), pid: 0 },
+            pending: VecDeque::new(),
         };
         client.handshake()?;
         Ok(client)
@@ -173,10 +179,37 @@ impl Client {
                 ServerMessage::Error { id: None, error } => {
                     return Err(ServiceError::Mapi(MapiError::from(error)));
                 }
-                // Notifications and stale replies are not this call's business.
+                // Kept for `next_notification`: a subscription's first events can come before
+                // the answer to `subscribe`.
+                ServerMessage::Notification(notification) => self.pending.push_back(notification),
+                // Stale replies are not this call's business.
                 _ => {}
             }
         }
+    }
+
+    /// Waits for the next notification of any subscription on this connection.
+    /// `Disconnected` when the instance goes away.
+    pub fn next_notification(&mut self) -> Result<Notification, ServiceError> {
+        if let Some(notification) = self.pending.pop_front() {
+            return Ok(notification);
+        }
+        loop {
+            match self.receive()? {
+                ServerMessage::Notification(notification) => return Ok(notification),
+                ServerMessage::Error { id: None, error } => {
+                    return Err(ServiceError::Mapi(MapiError::from(error)));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Limits how long `call` and `next_notification` wait for the instance (`None`: no limit).
+    pub fn set_read_timeout(&self, timeout: Option<Duration>) -> Result<(), ServiceError> {
+        self.stream
+            .set_read_timeout(timeout)
+            .map_err(|err| ServiceError::Protocol(format!("cannot set a read timeout: {err}")))
     }
 
     fn send(&mut self, message: &ClientMessage) -> Result<(), ServiceError> {

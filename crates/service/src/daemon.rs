@@ -10,16 +10,116 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{Notify, mpsc};
-use wire::{ClientMessage, ErrorBody, MAX_FRAME_LEN, PROTOCOL_VERSION, ServerMessage, Welcome};
+use wire::{
+    ClientMessage, ErrorBody, MAX_FRAME_LEN, Notification, PROTOCOL_VERSION, ServerMessage, Welcome,
+};
 
 /// What the instance does with requests it does not answer itself (`ping`, `status`, `stop`).
 /// Called on a blocking thread: implementations are synchronous, like the session layer.
 pub trait Handler: Send + Sync + 'static {
-    fn handle(&self, method: &str, params: Value) -> Result<Value, MapiError>;
+    /// Answers one request. `connection` is the client's: keep a clone to push notifications
+    /// to it later (subscriptions).
+    fn handle(
+        &self,
+        method: &str,
+        params: Value,
+        connection: &Connection,
+    ) -> Result<Value, MapiError>;
+
+    /// The connection has closed: drop whatever was kept for it (its subscriptions).
+    fn connection_closed(&self, connection: &Connection) {
+        let _ = connection;
+    }
 
     /// Extra fields for `status` (logged-on profile, open stores, ...).
     fn status(&self) -> Value {
         Value::Null
+    }
+}
+
+/// Frames waiting to be written to one client. Responses wait for room; notifications never
+/// do: a client that does not read loses them (see [`Connection::notify`]).
+const OUTBOX_CAPACITY: usize = 256;
+
+/// What became of a notification handed to [`Connection::notify`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotifyOutcome {
+    Queued,
+    /// The client's outbox is full (it is not reading): dropped and counted.
+    Dropped,
+    /// The connection has closed.
+    Closed,
+}
+
+/// One client connection, as handlers see it. Cloning gives another handle to it.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    id: u64,
+    outbox: mpsc::Sender<ServerMessage>,
+    /// Notifications dropped since the client last had room, reported to it in a `dropped`
+    /// notification as soon as it has room again.
+    dropped: Arc<AtomicU64>,
+    dropped_total: Arc<AtomicU64>,
+}
+
+impl Connection {
+    /// A connection not tied to a socket, whose frames go to `outbox` (tests, in-process use).
+    pub fn detached(id: u64, outbox: mpsc::Sender<ServerMessage>) -> Connection {
+        Connection {
+            id,
+            outbox,
+            dropped: Arc::new(AtomicU64::new(0)),
+            dropped_total: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Unique within the daemon's life.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.outbox.is_closed()
+    }
+
+    /// Notifications dropped on this connection so far.
+    pub fn dropped(&self) -> u64 {
+        self.dropped_total.load(Ordering::Relaxed)
+    }
+
+    /// Queues a notification for the client without ever waiting, so a client that does not
+    /// read cannot hold up the writer that raised the event (nor other clients). When the
+    /// outbox is full the notification is dropped and counted; the next time there is room
+    /// the client first gets `{event: "dropped", data: {count}}` for the same subscription.
+    pub fn notify(&self, notification: Notification) -> NotifyOutcome {
+        let missed = self.dropped.load(Ordering::Relaxed);
+        if missed > 0 {
+            let report = ServerMessage::Notification(Notification {
+                subscription: notification.subscription,
+                event: "dropped".to_owned(),
+                data: json!({ "count": missed }),
+            });
+            match self.outbox.try_send(report) {
+                Ok(()) => {
+                    self.dropped.fetch_sub(missed, Ordering::Relaxed);
+                }
+                Err(mpsc::error::TrySendError::Full(_)) => return self.count_drop(),
+                Err(mpsc::error::TrySendError::Closed(_)) => return NotifyOutcome::Closed,
+            }
+        }
+        match self.outbox.try_send(ServerMessage::Notification(notification)) {
+            Ok(()) => NotifyOutcome::Queued,
+            Err(mpsc::error::TrySendError::Full(_)) => self.count_drop(),
+            Err(mpsc::error::TrySendError::Closed(_)) => NotifyOutcome::Closed,
+        }
+    }
+
+    fn count_drop(&self) -> NotifyOutcome {
+        self.dropped.fetch_add(1, Ordering::Relaxed);
+        if self.dropped_total.fetch_add(1, Ordering::Relaxed) == 0 {
+            tracing::warn!(connection = self.id, "client is not reading; dropping notifications");
+        }
+        NotifyOutcome::Dropped
     }
 }
 
@@ -249,15 +349,38 @@ async fn handle_connection(stream: UnixStream, state: &Arc<State>) -> Result<(),
     }
 
     // Responses are written by one task so requests can complete out of order.
-    let (sender, mut outbox) = mpsc::channel::<ServerMessage>(64);
-    let writer_task = tokio::spawn(async move {
+    let (sender, mut outbox) = mpsc::channel::<ServerMessage>(OUTBOX_CAPACITY);
+    static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
+    let connection =
+        Connection::detached(NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed), sender.clone());
+    let mut writer_task = tokio::spawn(async move {
         while let Some(message) = outbox.recv().await {
             if write_message(&mut writer, &message).await.is_err() {
                 break;
             }
         }
     });
-    while let Some(frame) = read_frame(&mut reader).await? {
+    let result = serve_requests(&mut reader, &sender, &connection, state).await;
+    drop(sender);
+    let handler = Arc::clone(&state.handler);
+    let closing = connection.clone();
+    let _ = tokio::task::spawn_blocking(move || handler.connection_closed(&closing)).await;
+    drop(connection);
+    // The writer ends once every clone of the outbox is gone (answers still being computed
+    // hold one); a handler that kept a clone must not keep the connection open for ever.
+    if tokio::time::timeout(Duration::from_secs(30), &mut writer_task).await.is_err() {
+        writer_task.abort();
+    }
+    result
+}
+
+async fn serve_requests(
+    reader: &mut tokio::net::unix::OwnedReadHalf,
+    sender: &mpsc::Sender<ServerMessage>,
+    connection: &Connection,
+    state: &Arc<State>,
+) -> Result<(), ServiceError> {
+    while let Some(frame) = read_frame(reader).await? {
         let (id, method, params) = match wire::decode_client(&frame) {
             Ok(ClientMessage::Request { id, method, params }) => (id, method, params),
             Ok(ClientMessage::Hello(_)) => {
@@ -273,26 +396,29 @@ async fn handle_connection(stream: UnixStream, state: &Arc<State>) -> Result<(),
         };
         let state = Arc::clone(state);
         let sender = sender.clone();
+        let connection = connection.clone();
         tokio::spawn(async move {
-            let reply = match dispatch(&state, &method, params).await {
+            let reply = match dispatch(&state, &method, params, &connection).await {
                 Ok(result) => ServerMessage::Response { id, result },
                 Err(err) => error_message(Some(id), &err),
             };
             let _ = sender.send(reply).await;
         });
     }
-    drop(sender);
-    let _ = writer_task.await;
     Ok(())
 }
 
-async fn dispatch(state: &Arc<State>, method: &str, params: Value) -> Result<Value, MapiError> {
+async fn dispatch(
+    state: &Arc<State>,
+    method: &str,
+    params: Value,
+    connection: &Connection,
+) -> Result<Value, MapiError> {
     match method {
         "ping" => Ok(json!({})),
         "status" => {
             let handler = Arc::clone(&state.handler);
-            let extra =
-                tokio::task::spawn_blocking(move || handler.status()).await.unwrap_or(Value::Null);
+            let extra = tokio::task::block_in_place(move || handler.status());
             Ok(json!({
                 "pid": std::process::id(),
                 "version": env!("CARGO_PKG_VERSION"),
@@ -307,17 +433,69 @@ async fn dispatch(state: &Arc<State>, method: &str, params: Value) -> Result<Val
             }))
         }
         "stop" => {
-            state.shutdown.notify_one();
+            // Stop a moment after answering: shutting down at once could drop the answer
+            // before the connection's writer sends it.
+            let state = Arc::clone(state);
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                state.shutdown.notify_one();
+            });
             Ok(json!({"stopping": true}))
         }
         _ => {
             let handler = Arc::clone(&state.handler);
             let method = method.to_owned();
-            tokio::task::spawn_blocking(move || handler.handle(&method, params))
-                .await
-                .unwrap_or_else(|join| {
-                    Err(MapiError::new(ErrorCode::CallFailed, format!("request failed: {join}")))
-                })
+            let connection = connection.clone();
+            // Run on this worker thread, telling the runtime to move its other tasks away
+            // (`block_in_place`): a hand-off to the blocking pool costs a thread wake-up
+            // per request, which dominated small calls (docs/PERFORMANCE.md).
+            tokio::task::block_in_place(move || handler.handle(&method, params, &connection))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(subscription: u64, n: u64) -> Notification {
+        Notification { subscription, event: "item_add".into(), data: json!({ "n": n }) }
+    }
+
+    fn received(outbox: &mut mpsc::Receiver<ServerMessage>) -> Notification {
+        match outbox.try_recv() {
+            Ok(ServerMessage::Notification(notification)) => notification,
+            other => panic!("expected a notification, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_full_outbox_drops_notifications_and_then_says_how_many() {
+        let (sender, mut outbox) = mpsc::channel(2);
+        let connection = Connection::detached(1, sender);
+        assert_eq!(connection.notify(event(7, 1)), NotifyOutcome::Queued);
+        assert_eq!(connection.notify(event(7, 2)), NotifyOutcome::Queued);
+        assert_eq!(connection.notify(event(7, 3)), NotifyOutcome::Dropped);
+        assert_eq!(connection.notify(event(7, 4)), NotifyOutcome::Dropped);
+        assert_eq!(connection.dropped(), 2);
+        assert_eq!(received(&mut outbox).data["n"], 1);
+        assert_eq!(received(&mut outbox).data["n"], 2);
+        // Room again: first the count of what was lost, then the new event.
+        assert_eq!(connection.notify(event(7, 5)), NotifyOutcome::Queued);
+        let notice = received(&mut outbox);
+        assert_eq!((notice.event.as_str(), notice.subscription), ("dropped", 7));
+        assert_eq!(notice.data["count"], 2);
+        assert_eq!(received(&mut outbox).data["n"], 5);
+        assert_eq!(connection.notify(event(7, 6)), NotifyOutcome::Queued);
+        assert_eq!(received(&mut outbox).data["n"], 6, "the loss is reported once");
+    }
+
+    #[test]
+    fn notifying_a_closed_connection_says_closed() {
+        let (sender, outbox) = mpsc::channel(2);
+        let connection = Connection::detached(1, sender);
+        drop(outbox);
+        assert!(connection.is_closed());
+        assert_eq!(connection.notify(event(1, 1)), NotifyOutcome::Closed);
     }
 }

@@ -13,8 +13,11 @@ pub mod client;
 pub mod daemon;
 pub mod error;
 pub mod paths;
+pub mod remote;
 
 pub use client::{Client, Launcher};
-pub use daemon::{DaemonConfig, Handler};
+pub use daemon::{Connection, DaemonConfig, Handler, NotifyOutcome};
 pub use error::ServiceError;
 pub use paths::InstancePaths;
+pub use remote::{FolderInfo, ItemInfo, OutlookSession, RemoteSession, StoreInfo};
+pub use wire::Notification;

@@ -1,6 +1,7 @@
 //! `Application`: the entry object, and the profile management around it.
 
 use crate::error::{SessionError, SessionResult};
+use crate::events::EventBus;
 use crate::namespace::NameSpace;
 use crate::paths::OutpostPaths;
 use crate::profile::{
@@ -30,6 +31,8 @@ struct AppInner {
     paths: OutpostPaths,
     registry: ProfileRegistry,
     session: NameSpace,
+    /// Shared by every namespace of the application (see [`crate::events`]).
+    events: EventBus,
     /// Every namespace made by `new_session`, so `quit` can log them off.
     others: Mutex<Vec<Weak<crate::namespace::NameSpaceState>>>,
 }
@@ -38,9 +41,16 @@ impl Application {
     /// An application whose profiles, mailboxes and runtime files live at `paths`.
     pub fn new(paths: OutpostPaths) -> Application {
         let registry = ProfileRegistry::new(&paths);
-        let session = NameSpace::new(paths.clone());
+        let events = EventBus::new();
+        let session = NameSpace::new(paths.clone(), events.clone());
         Application {
-            inner: Arc::new(AppInner { paths, registry, session, others: Mutex::new(Vec::new()) }),
+            inner: Arc::new(AppInner {
+                paths,
+                registry,
+                session,
+                events,
+                others: Mutex::new(Vec::new()),
+            }),
         }
     }
 
@@ -74,11 +84,16 @@ impl Application {
     /// A further, independent namespace (Outpost addition: Outlook has one session per
     /// process; here several can be logged on to different profiles side by side).
     pub fn new_session(&self) -> NameSpace {
-        let session = NameSpace::new(self.inner.paths.clone());
+        let session = NameSpace::new(self.inner.paths.clone(), self.inner.events.clone());
         let mut others = self.inner.others.lock().unwrap_or_else(|e| e.into_inner());
         others.retain(|w| w.strong_count() > 0);
         others.push(session.downgrade());
         session
+    }
+
+    /// The bus every namespace of this application raises its events on.
+    pub fn events(&self) -> &EventBus {
+        &self.inner.events
     }
 
     /// `Application.Version`.

@@ -2,6 +2,7 @@
 //! AppointmentItem, ...), with raw property access (the OOM `PropertyAccessor`).
 
 use crate::error::{SessionError, SessionResult};
+use crate::events::EventKind;
 use crate::folder::Folder;
 use crate::store::Store;
 use jiff::Timestamp;
@@ -382,10 +383,34 @@ impl Item {
     }
 
     /// `Save`: commits the item to its store (durable when this returns).
+    ///
+    /// Raises `ItemAdd` in its folder on the first save (and `NewMail` when that folder is the
+    /// store's Inbox), `ItemChange` on later saves.
     pub fn save(&self) -> SessionResult<()> {
         self.store.check_writable("save an item")?;
+        let first_save = self.message.entry_id().is_none();
         self.message.save_changes()?;
+        if self.store.has_listeners() {
+            self.publish_saved(first_save);
+        }
         Ok(())
+    }
+
+    fn publish_saved(&self, first_save: bool) {
+        let Some(id) = self.message.entry_id() else { return };
+        let folder = match self.get(tags::PidTagParentEntryId) {
+            Ok(Some(PropValue::Binary(folder))) => Some(folder),
+            _ => None,
+        };
+        if !first_save {
+            self.store.publish(EventKind::ItemChange, folder.as_deref(), &[&id]);
+            return;
+        }
+        self.store.publish(EventKind::ItemAdd, folder.as_deref(), &[&id]);
+        let inbox = self.store.default_folder_entry_id(OlDefaultFolders::Inbox).ok();
+        if folder.is_some() && inbox == folder {
+            self.store.publish(EventKind::NewMail, folder.as_deref(), &[&id]);
+        }
     }
 
     /// `Move(DestFldr)`: moves the item into another folder of the same store and returns it
@@ -400,11 +425,14 @@ impl Item {
         }
         let id = self.saved_entry_id("move")?;
         let parent = self.parent()?;
-        let moved = parent.handle().move_messages(&[id], &destination.entry_id_bytes())?;
+        let target = destination.entry_id_bytes();
+        let moved = parent.handle().move_messages(std::slice::from_ref(&id), &target)?;
         let new_id = moved
             .into_iter()
             .next()
             .ok_or_else(|| SessionError::Mapi(MapiError::not_found("the store moved no item")))?;
+        self.store.publish(EventKind::ItemRemove, Some(&parent.entry_id_bytes()), &[&id]);
+        self.store.publish(EventKind::ItemAdd, Some(&target), &[&new_id]);
         self.store.get_item_from_id_bytes(&new_id)
     }
 
@@ -419,14 +447,18 @@ impl Item {
             Some(wastebasket)
                 if parent.entry_id_bytes() != wastebasket && !parent.is_inside(&wastebasket)? =>
             {
-                let moved = parent.handle().move_messages(&[id], &wastebasket)?;
+                let moved =
+                    parent.handle().move_messages(std::slice::from_ref(&id), &wastebasket)?;
                 let entry_id = moved.into_iter().next().ok_or_else(|| {
                     SessionError::Mapi(MapiError::not_found("the store moved no item"))
                 })?;
+                self.store.publish(EventKind::ItemRemove, Some(&parent.entry_id_bytes()), &[&id]);
+                self.store.publish(EventKind::ItemAdd, Some(&wastebasket), &[&entry_id]);
                 Ok(DeleteOutcome::MovedToDeletedItems { entry_id })
             }
             _ => {
-                parent.handle().delete_messages(&[id])?;
+                parent.handle().delete_messages(std::slice::from_ref(&id))?;
+                self.store.publish(EventKind::ItemRemove, Some(&parent.entry_id_bytes()), &[&id]);
                 Ok(DeleteOutcome::DeletedPermanently)
             }
         }

@@ -20,6 +20,7 @@
 pub mod application;
 pub mod backend;
 pub mod error;
+pub mod events;
 pub mod filter;
 pub mod folder;
 pub mod item;
@@ -32,6 +33,9 @@ pub mod store;
 
 pub use application::{Application, VERSION};
 pub use error::{SessionError, SessionResult};
+pub use events::{
+    Delivery, Event, EventBus, EventFilter, EventKind, EventReceiver, EventSink, Subscription,
+};
 pub use folder::Folder;
 pub use item::{
     AppointmentItem, ContactItem, DeleteOutcome, DistListItem, Item, JournalItem, MailItem,

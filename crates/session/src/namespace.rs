@@ -3,6 +3,7 @@
 use crate::application::profile_for_logon;
 use crate::backend;
 use crate::error::{SessionError, SessionResult};
+use crate::events::{EventBus, EventFilter, EventKind, EventReceiver, EventSource};
 use crate::folder::Folder;
 use crate::item::Item;
 use crate::paths::OutpostPaths;
@@ -43,6 +44,8 @@ struct LoggedOn {
 #[derive(Debug, Default)]
 pub struct NameSpaceState {
     logged_on: RwLock<Option<LoggedOn>>,
+    /// The application's bus (shared by all its namespaces).
+    events: EventBus,
 }
 
 /// The `NameSpace` object: `Type` is always "MAPI". Cloning gives another handle to the same
@@ -61,9 +64,32 @@ fn entry_id_bytes(what: &str, hex_text: &str) -> SessionResult<Vec<u8>> {
 }
 
 impl NameSpace {
-    pub(crate) fn new(paths: OutpostPaths) -> NameSpace {
+    pub(crate) fn new(paths: OutpostPaths, events: EventBus) -> NameSpace {
         let registry = ProfileRegistry::new(&paths);
-        NameSpace { paths, registry, state: Arc::new(NameSpaceState::default()) }
+        let state = NameSpaceState { logged_on: RwLock::new(None), events };
+        NameSpace { paths, registry, state: Arc::new(state) }
+    }
+
+    /// The event bus writes through this session report to (the application's: shared by
+    /// every namespace of the application). See [`crate::events`].
+    pub fn events(&self) -> &EventBus {
+        &self.state.events
+    }
+
+    /// Subscribes to the events of this session's profile (of every profile when the
+    /// namespace is not logged on yet), optionally of one folder only, through a bounded
+    /// channel of `capacity` events.
+    pub fn subscribe(&self, folder: Option<&Folder>, capacity: usize) -> EventReceiver {
+        let profile = self.current_profile_name();
+        let filter = EventFilter {
+            profile: (!profile.is_empty()).then_some(profile),
+            folder_entry_id: folder.map(Folder::entry_id),
+        };
+        self.state.events.subscribe_channel(filter, capacity)
+    }
+
+    fn event_source(&self, profile: &str) -> Option<EventSource> {
+        Some(EventSource { bus: self.state.events.clone(), profile: profile.to_owned() })
     }
 
     pub(crate) fn from_state(paths: OutpostPaths, state: Arc<NameSpaceState>) -> NameSpace {
@@ -120,7 +146,11 @@ impl NameSpace {
         let mut unavailable = Vec::new();
         for config in &profile.stores {
             match backend::open_store(config) {
-                Ok(backend) => stores.push(Store::new(config.clone(), backend)),
+                Ok(backend) => stores.push(Store::with_events(
+                    config.clone(),
+                    backend,
+                    self.event_source(&profile.name),
+                )),
                 Err(error) if profile.default_store.as_deref() == Some(config.key.as_str()) => {
                     return Err(SessionError::Mapi(MapiError::new(
                         ErrorCode::LogonFailed,
@@ -499,8 +529,10 @@ impl NameSpace {
             profile.stores.push(saved);
             Ok(format!("store-{n}"))
         })?;
-        let store = Store::new(config.clone(), opened);
+        let store = Store::with_events(config.clone(), opened, self.event_source(&profile_name));
         state.stores.push(store.clone());
+        drop(guard);
+        store.publish(EventKind::StoreAdd, None, &[]);
         Ok(store)
     }
 
@@ -528,8 +560,13 @@ impl NameSpace {
             }
             Ok(())
         })?;
-        state.stores.retain(|s| s.key() != key);
+        let removed =
+            state.stores.iter().position(|s| s.key() == key).map(|i| state.stores.remove(i));
         state.unavailable.retain(|u| u.config.key != key);
+        drop(guard);
+        if let Some(removed) = removed {
+            removed.publish(EventKind::StoreRemove, None, &[]);
+        }
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! `Store`: one mounted message store of a session (the OOM `Store` object).
 
 use crate::error::{SessionError, SessionResult};
+use crate::events::{Event, EventKind, EventSource};
 use crate::folder::Folder;
 use crate::item::Item;
 use crate::profile::{StoreConfig, StoreKind};
@@ -34,11 +35,22 @@ struct StoreInner {
     /// Entry IDs of the root and the IPM subtree, looked up once.
     root_id: OnceLock<Option<Vec<u8>>>,
     ipm_subtree_id: OnceLock<Option<Vec<u8>>>,
+    /// Where writes through this store report (none for a store opened outside a session).
+    events: Option<EventSource>,
 }
 
 impl Store {
     /// Wraps an open backend as the store a profile entry names.
     pub fn new(config: StoreConfig, backend: Arc<dyn MessageStore>) -> Store {
+        Store::with_events(config, backend, None)
+    }
+
+    /// As [`Store::new`], for a store of a session whose writes raise events.
+    pub(crate) fn with_events(
+        config: StoreConfig,
+        backend: Arc<dyn MessageStore>,
+        events: Option<EventSource>,
+    ) -> Store {
         let provider_uid = ProviderUid::from_guid(backend.provider_uid());
         let display_name = if !config.display_name.trim().is_empty() {
             config.display_name.clone()
@@ -68,6 +80,7 @@ impl Store {
                 store_entry_id,
                 root_id: OnceLock::new(),
                 ipm_subtree_id: OnceLock::new(),
+                events,
             }),
         }
     }
@@ -285,6 +298,27 @@ impl Store {
     }
 
     /// Refuses a write on a read-only store with `MAPI_E_NO_ACCESS`, naming it.
+    /// Whether a write should build events at all (someone subscribed to the session's bus).
+    pub(crate) fn has_listeners(&self) -> bool {
+        self.inner.events.as_ref().is_some_and(|e| e.bus.has_subscribers())
+    }
+
+    /// Raises an event about this store (`folder` and `items` are entry IDs).
+    pub(crate) fn publish(&self, kind: EventKind, folder: Option<&[u8]>, items: &[&[u8]]) {
+        let Some(source) = &self.inner.events else { return };
+        if !source.bus.has_subscribers() {
+            return;
+        }
+        source.bus.publish(&Event {
+            kind,
+            profile: source.profile.clone(),
+            store: self.display_name().to_owned(),
+            store_id: self.store_id(),
+            folder_entry_id: folder.map(mapi::hex::encode),
+            entry_ids: items.iter().map(|id| mapi::hex::encode(id)).collect(),
+        });
+    }
+
     pub(crate) fn check_writable(&self, what: &str) -> SessionResult<()> {
         if self.is_writable() {
             return Ok(());
