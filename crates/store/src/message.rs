@@ -317,29 +317,37 @@ impl MessageHandle {
     }
 }
 
-impl PropertyObject for MessageHandle {
-    fn get_props(&self, tags: &[PropTag]) -> MapiResult<Vec<TaggedValue>> {
-        Ok(answer(&self.all()?, tags))
-    }
+/// Messages and attachments keep their properties the same way (a map filled on open, written
+/// on save), so they answer the property calls the same way.
+macro_rules! property_object_over_data {
+    ($handle:ty) => {
+        impl PropertyObject for $handle {
+            fn get_props(&self, tags: &[PropTag]) -> MapiResult<Vec<TaggedValue>> {
+                Ok(answer(&self.all()?, tags))
+            }
 
-    fn get_all_props(&self) -> MapiResult<Vec<TaggedValue>> {
-        self.all()
-    }
+            fn get_all_props(&self) -> MapiResult<Vec<TaggedValue>> {
+                self.all()
+            }
 
-    fn set_props(&self, values: &[TaggedValue]) -> MapiResult<()> {
-        self.check_writable()?;
-        set_into(&mut lock(&self.data)?.props, values)
-    }
+            fn set_props(&self, values: &[TaggedValue]) -> MapiResult<()> {
+                self.check_writable()?;
+                set_into(&mut lock(&self.data)?.props, values)
+            }
 
-    fn delete_props(&self, tags: &[PropTag]) -> MapiResult<()> {
-        self.check_writable()?;
-        let mut data = lock(&self.data)?;
-        for tag in tags {
-            data.props.remove(&tag.id());
+            fn delete_props(&self, tags: &[PropTag]) -> MapiResult<()> {
+                self.check_writable()?;
+                let mut data = lock(&self.data)?;
+                for tag in tags {
+                    data.props.remove(&tag.id());
+                }
+                Ok(())
+            }
         }
-        Ok(())
-    }
+    };
 }
+
+property_object_over_data!(MessageHandle);
 
 fn recipient_rows(data: &MessageData) -> Vec<Vec<TaggedValue>> {
     data.recipients
@@ -575,29 +583,7 @@ impl AttachmentHandle {
     }
 }
 
-impl PropertyObject for AttachmentHandle {
-    fn get_props(&self, tags: &[PropTag]) -> MapiResult<Vec<TaggedValue>> {
-        Ok(answer(&self.all()?, tags))
-    }
-
-    fn get_all_props(&self) -> MapiResult<Vec<TaggedValue>> {
-        self.all()
-    }
-
-    fn set_props(&self, values: &[TaggedValue]) -> MapiResult<()> {
-        self.check_writable()?;
-        set_into(&mut lock(&self.data)?.props, values)
-    }
-
-    fn delete_props(&self, tags: &[PropTag]) -> MapiResult<()> {
-        self.check_writable()?;
-        let mut data = lock(&self.data)?;
-        for tag in tags {
-            data.props.remove(&tag.id());
-        }
-        Ok(())
-    }
-}
+property_object_over_data!(AttachmentHandle);
 
 impl Attachment for AttachmentHandle {
     fn attach_number(&self) -> u32 {
