@@ -126,7 +126,8 @@ class Client:
                 continue
             if reply["type"] == "response":
                 if reply["result"] is None and chunks:
-                    return {"chunks": chunks}
+                    # A large result comes as pieces of its JSON text (docs/PROTOCOL.md).
+                    return json.loads("".join(chunks))
                 return reply["result"]
             if reply["type"] == "chunk":
                 chunks.append(reply["data"])

@@ -157,8 +157,8 @@ impl Client {
         }
     }
 
-    /// Sends a request and waits for its result. Streamed chunks are gathered into an array
-    /// under `"chunks"` when the final result is null.
+    /// Sends a request and waits for its result. A large result arrives as chunks of its JSON
+    /// text before a null response; they are joined and parsed here.
     pub fn call(&mut self, method: &str, params: Value) -> Result<Value, ServiceError> {
         let id = self.next_id;
         self.next_id += 1;
@@ -168,7 +168,9 @@ impl Client {
             match self.receive()? {
                 ServerMessage::Response { id: got, result } if got == id => {
                     if result.is_null() && !chunks.is_empty() {
-                        return Ok(serde_json::json!({ "chunks": chunks }));
+                        return wire::join_chunks(&chunks).map_err(|err| {
+                            ServiceError::Protocol(format!("chunked result does not parse: {err}"))
+                        });
                     }
                     return Ok(result);
                 }

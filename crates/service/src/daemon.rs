@@ -398,11 +398,15 @@ async fn serve_requests(
         let sender = sender.clone();
         let connection = connection.clone();
         tokio::spawn(async move {
-            let reply = match dispatch(&state, &method, params, &connection).await {
-                Ok(result) => ServerMessage::Response { id, result },
-                Err(err) => error_message(Some(id), &err),
+            let replies = match dispatch(&state, &method, params, &connection).await {
+                Ok(result) => wire::response_frames(id, result),
+                Err(err) => vec![error_message(Some(id), &err)],
             };
-            let _ = sender.send(reply).await;
+            for reply in replies {
+                if sender.send(reply).await.is_err() {
+                    break;
+                }
+            }
         });
     }
     Ok(())

@@ -9,6 +9,6 @@ pub mod message;
 
 pub use frame::{FrameError, MAX_FRAME_LEN, read_frame, write_frame};
 pub use message::{
-    ClientMessage, ErrorBody, Hello, Notification, PROTOCOL_VERSION, ServerMessage, Welcome,
-    decode_client, decode_server, encode,
+    CHUNK_LEN, ClientMessage, ErrorBody, Hello, Notification, PROTOCOL_VERSION, ServerMessage,
+    Welcome, decode_client, decode_server, encode, join_chunks, response_frames,
 };

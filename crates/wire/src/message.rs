@@ -156,3 +156,78 @@ mod tests {
         assert!(decode_server(br#"{"type":"welcome"}"#).is_err());
     }
 }
+
+/// Results whose JSON text is longer than this travel as `chunk` frames (pieces of the text)
+/// followed by a `response` with a null result, so no frame comes near `MAX_FRAME_LEN`.
+pub const CHUNK_LEN: usize = 1024 * 1024;
+
+/// The frames that answer request `id` with `result`: one `response`, or `chunk`s of the
+/// result's JSON text and then a `response` whose result is null.
+pub fn response_frames(id: u64, result: serde_json::Value) -> Vec<ServerMessage> {
+    let text = result.to_string();
+    if text.len() <= CHUNK_LEN {
+        return vec![ServerMessage::Response { id, result }];
+    }
+    let mut frames = Vec::with_capacity(text.len() / CHUNK_LEN + 2);
+    let mut rest = text.as_str();
+    while !rest.is_empty() {
+        let mut end = rest.len().min(CHUNK_LEN);
+        // Pieces are strings: cut on a character boundary.
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (piece, tail) = rest.split_at(end);
+        frames.push(ServerMessage::Chunk { id, data: serde_json::Value::String(piece.to_owned()) });
+        rest = tail;
+    }
+    frames.push(ServerMessage::Response { id, result: serde_json::Value::Null });
+    frames
+}
+
+/// The result carried by `chunk` frames: their text pieces joined and parsed.
+pub fn join_chunks(chunks: &[serde_json::Value]) -> Result<serde_json::Value, serde_json::Error> {
+    let mut text = String::new();
+    for chunk in chunks {
+        match chunk {
+            serde_json::Value::String(piece) => text.push_str(piece),
+            other => text.push_str(&other.to_string()),
+        }
+    }
+    serde_json::from_str(&text)
+}
+
+#[cfg(test)]
+mod chunk_tests {
+    use super::*;
+
+    #[test]
+    fn small_results_are_one_response() {
+        let frames = response_frames(4, serde_json::json!({"a": 1}));
+        assert_eq!(
+            frames,
+            vec![ServerMessage::Response { id: 4, result: serde_json::json!({"a": 1}) }]
+        );
+    }
+
+    #[test]
+    fn large_results_are_chunked_on_character_boundaries_and_rejoin_exactly() {
+        // Multi-byte characters straddle the chunk boundaries.
+        let output: String = "héllo wörld €\n".repeat(300_000);
+        let result = serde_json::json!({ "output": output, "error": null });
+        let frames = response_frames(9, result.clone());
+        assert!(frames.len() > 3, "{} frames", frames.len());
+        let mut chunks = Vec::new();
+        for frame in &frames[..frames.len() - 1] {
+            let ServerMessage::Chunk { id: 9, data } = frame else {
+                panic!("not a chunk: {frame:?}")
+            };
+            assert!(encode(frame).len() < crate::MAX_FRAME_LEN as usize);
+            chunks.push(data.clone());
+        }
+        assert_eq!(
+            frames.last(),
+            Some(&ServerMessage::Response { id: 9, result: serde_json::Value::Null })
+        );
+        assert_eq!(join_chunks(&chunks).unwrap(), result);
+    }
+}
