@@ -7,7 +7,7 @@ use crate::mailbox::Shared;
 use crate::message::{MessageHandle, clear_message, load_message, write_message};
 use crate::{sql, tags};
 use mapi::provider::{
-    self, DeleteFolderFlags, Folder, FolderKind, MemoryTable, Message, PropertyObject, Table,
+    DeleteFolderFlags, Folder, FolderKind, MemoryTable, Message, PropertyObject, Table,
 };
 use mapi::{ErrorCode, MapiError, MapiResult, PropTag, PropValue, TaggedValue};
 use rusqlite::{Connection, params};
@@ -198,11 +198,7 @@ fn copy_tree(
 
 impl PropertyObject for FolderHandle {
     fn get_props(&self, tags: &[PropTag]) -> MapiResult<Vec<TaggedValue>> {
-        let all = self.get_all_props()?;
-        Ok(tags
-            .iter()
-            .map(|&t| provider::find_value(&all, t).unwrap_or_else(|| provider::missing(t)))
-            .collect())
+        Ok(crate::message::answer(&self.get_all_props()?, tags))
     }
 
     fn get_all_props(&self) -> MapiResult<Vec<TaggedValue>> {

@@ -7,7 +7,7 @@ use crate::ids::{IdContext, ObjectRef};
 use crate::message::MessageHandle;
 use crate::{codec, schema, sql, standard, tags};
 use mapi::provider::{
-    self, Folder, MessageStore, OpenedEntry, PropertyObject, ReceiveFolder, SpecialFolder,
+    Folder, MessageStore, OpenedEntry, PropertyObject, ReceiveFolder, SpecialFolder,
 };
 use mapi::{
     ErrorCode, Guid, MapiError, MapiResult, NamedId, NamedProperty, PropTag, PropValue, TaggedValue,
@@ -370,11 +370,7 @@ fn store_computed(shared: &Shared) -> Vec<TaggedValue> {
 
 impl PropertyObject for Mailbox {
     fn get_props(&self, tags: &[PropTag]) -> MapiResult<Vec<TaggedValue>> {
-        let all = self.get_all_props()?;
-        Ok(tags
-            .iter()
-            .map(|&tag| provider::find_value(&all, tag).unwrap_or_else(|| provider::missing(tag)))
-            .collect())
+        Ok(crate::message::answer(&self.get_all_props()?, tags))
     }
 
     fn get_all_props(&self) -> MapiResult<Vec<TaggedValue>> {

@@ -61,7 +61,8 @@ fn set_into(map: &mut PropMap, values: &[TaggedValue]) -> MapiResult<()> {
     Ok(())
 }
 
-fn answer(all: &[TaggedValue], tags: &[PropTag]) -> Vec<TaggedValue> {
+/// `GetProps` over everything an object has: the value of each asked tag, or PT_ERROR.
+pub(crate) fn answer(all: &[TaggedValue], tags: &[PropTag]) -> Vec<TaggedValue> {
     tags.iter()
         .map(|&tag| provider::find_value(all, tag).unwrap_or_else(|| provider::missing(tag)))
         .collect()
