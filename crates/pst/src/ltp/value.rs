@@ -14,10 +14,12 @@ pub fn encoding_for_codepage(codepage: Option<u32>) -> &'static Encoding {
 }
 
 /// UTF-16LE to a string; unpaired surrogates become U+FFFD. One trailing NUL is dropped.
+/// An odd last byte is not a code unit and is ignored. `encoding_rs` decodes without the
+/// intermediate `Vec<u16>` and replaces unpaired surrogates the same way, one U+FFFD each.
 pub fn decode_utf16(bytes: &[u8]) -> String {
-    let units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
-    let units = units.strip_suffix(&[0]).unwrap_or(&units);
-    String::from_utf16_lossy(units)
+    let bytes = &bytes[..bytes.len() & !1];
+    let bytes = bytes.strip_suffix(&[0, 0]).unwrap_or(bytes);
+    encoding_rs::UTF_16LE.decode_without_bom_handling(bytes).0.into_owned()
 }
 
 /// 8-bit string in the given encoding; one trailing NUL is dropped.
@@ -143,6 +145,29 @@ pub fn is_inline_in_tc(prop_type: PropType) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_decoding_replaces_unpaired_surrogates_like_the_standard_library() {
+        let cases: [&[u16]; 7] = [
+            &[0x41, 0xD83D, 0xDE00, 0x42],
+            &[0xD800],
+            &[0xDC00, 0x41],
+            &[0xD800, 0xD800, 0xDC00],
+            &[0x41, 0xD800, 0x42, 0],
+            &[0xDBFF, 0xDFFF, 0xFFFF, 0xFEFF, 0],
+            &[0, 0],
+        ];
+        for units in cases {
+            let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+            let expected = String::from_utf16_lossy(units.strip_suffix(&[0]).unwrap_or(units));
+            assert_eq!(decode_utf16(&bytes), expected, "units {units:x?}");
+        }
+    }
+
+    #[test]
+    fn an_odd_trailing_byte_of_utf16_is_ignored() {
+        assert_eq!(decode_utf16(&[0x41, 0, 0x42, 0, 0x43]), "AB");
+    }
 
     #[test]
     fn multi_valued_strings_split_at_their_offsets() {
