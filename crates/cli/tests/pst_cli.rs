@@ -6,20 +6,19 @@ fn corpus(rel: &str) -> String {
     format!("{}/../../../shared/corpus/{rel}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Runs `outpost` with `args`, expects success, and parses its stdout as JSON.
+fn json_output(args: &[&str]) -> serde_json::Value {
+    let out = outpost().args(args).assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
 fn outpost() -> Command {
     Command::cargo_bin("outpost").unwrap()
 }
 
 #[test]
 fn info_reports_format_encryption_and_password_of_an_ansi_store() {
-    let out = outpost()
-        .args(["--json", "pst", "info", &corpus("pst/pstsdk-test_ansi.pst")])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let info: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let info = json_output(&["--json", "pst", "info", &corpus("pst/pstsdk-test_ansi.pst")]);
     assert_eq!(info["format"], "ANSI");
     assert_eq!(info["encryption"], "permute");
     assert_eq!(info["password_protected"], true);
@@ -30,14 +29,8 @@ fn info_reports_format_encryption_and_password_of_an_ansi_store() {
 
 #[test]
 fn info_reads_the_4k_page_ost() {
-    let out = outpost()
-        .args(["--json", "pst", "info", &corpus("ost/pst-extractor-outlookcom-2013.ost")])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let info: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let info =
+        json_output(&["--json", "pst", "info", &corpus("ost/pst-extractor-outlookcom-2013.ost")]);
     assert_eq!(info["format"], "Unicode-4K");
     assert_eq!(info["kind"], "OST");
     assert_eq!(info["message_count"], 183);
@@ -45,14 +38,7 @@ fn info_reads_the_4k_page_ost() {
 
 #[test]
 fn dump_json_equals_the_expected_dump() {
-    let out = outpost()
-        .args(["--json", "pst", "dump", &corpus("pst/pstsdk-submessage.pst")])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let got: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let got = json_output(&["--json", "pst", "dump", &corpus("pst/pstsdk-submessage.pst")]);
     let expected: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(corpus("pst/pstsdk-submessage.expected.json")).unwrap(),
     )
@@ -62,20 +48,13 @@ fn dump_json_equals_the_expected_dump() {
 
 #[test]
 fn ls_lists_the_items_of_a_folder_by_path() {
-    let out = outpost()
-        .args([
-            "--json",
-            "pst",
-            "ls",
-            &corpus("pst/pstsdk-submessage.pst"),
-            "/Top of Outlook data file/submessage",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let items: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let items = json_output(&[
+        "--json",
+        "pst",
+        "ls",
+        &corpus("pst/pstsdk-submessage.pst"),
+        "/Top of Outlook data file/submessage",
+    ]);
     assert_eq!(items[0]["message_class"], "IPM.Note");
     assert_eq!(items[0]["attachment_count"], 1);
 }

@@ -15,9 +15,12 @@
 //! - the first 50 rows of the Inbox (100,000 messages) sorted by delivery time, 200 times;
 //! - file size ÷ bytes of the stored property values.
 
+mod common;
+
+use common::message;
 use mapi::entry_id::{ExchangeMessageType, Gid, MessageEntryId, ProviderUid};
 use mapi::provider::{Folder, FolderKind, MessageStore, SpecialFolder};
-use mapi::{FileTime, Guid, PropTag, PropType, PropValue, SortOrder, SortOrderSet, TaggedValue};
+use mapi::{Guid, PropTag, PropType, SortOrder, SortOrderSet};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -29,28 +32,6 @@ const BUILD_BATCH: usize = 10_000;
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// The message the criterion bench inserts too: 8 properties, a 2 KiB body.
-fn message(i: usize) -> Vec<TaggedValue> {
-    let t =
-        |id: u16, ty: PropType, value: PropValue| TaggedValue { tag: PropTag::new(id, ty), value };
-    vec![
-        t(0x001A, PropType::String, PropValue::String("IPM.Note".into())),
-        t(0x0037, PropType::String, PropValue::String(format!("benchmark message {i}"))),
-        t(0x0C1A, PropType::String, PropValue::String("Sender Name".into())),
-        t(0x0C1F, PropType::String, PropValue::String("sender@example.com".into())),
-        t(
-            0x0E06,
-            PropType::Time,
-            PropValue::Time(FileTime(
-                133_000_000_000_000_000 + (i as u64 * 7919 % 1_000_003) * 10_000_000,
-            )),
-        ),
-        t(0x0E07, PropType::Integer32, PropValue::Integer32(1)),
-        t(0x0017, PropType::Integer32, PropValue::Integer32((i % 3) as i32)),
-        t(0x1000, PropType::String, PropValue::String("b".repeat(2048))),
-    ]
 }
 
 struct Rng(u64);

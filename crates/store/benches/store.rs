@@ -7,9 +7,12 @@
 //! - the first 50 rows of an N-message folder sorted by delivery time;
 //! - the floor: a plain SQLite primary-key lookup of one property row in the same file.
 
+mod common;
+
+use common::message;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use mapi::provider::{MessageStore, SpecialFolder};
-use mapi::{FileTime, PropTag, PropType, PropValue, SortOrder, SortOrderSet, TaggedValue};
+use mapi::{PropTag, PropType, SortOrder, SortOrderSet};
 use std::hint::black_box;
 use store::{CreateOptions, Mailbox};
 
@@ -17,27 +20,6 @@ const BATCH: usize = 1_000;
 
 fn messages() -> usize {
     std::env::var("OUTPOST_BENCH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000)
-}
-
-fn message(i: usize) -> Vec<TaggedValue> {
-    let t =
-        |id: u16, ty: PropType, value: PropValue| TaggedValue { tag: PropTag::new(id, ty), value };
-    vec![
-        t(0x001A, PropType::String, PropValue::String("IPM.Note".into())),
-        t(0x0037, PropType::String, PropValue::String(format!("benchmark message {i}"))),
-        t(0x0C1A, PropType::String, PropValue::String("Sender Name".into())),
-        t(0x0C1F, PropType::String, PropValue::String("sender@example.com".into())),
-        t(
-            0x0E06,
-            PropType::Time,
-            PropValue::Time(FileTime(
-                133_000_000_000_000_000 + (i as u64 * 7919 % 1_000_003) * 10_000_000,
-            )),
-        ),
-        t(0x0E07, PropType::Integer32, PropValue::Integer32(1)),
-        t(0x0017, PropType::Integer32, PropValue::Integer32((i % 3) as i32)),
-        t(0x1000, PropType::String, PropValue::String("b".repeat(2048))),
-    ]
 }
 
 fn filled_mailbox(dir: &std::path::Path, n: usize) -> (Mailbox, Vec<u8>, Vec<Vec<u8>>) {
