@@ -16,6 +16,9 @@ const TCI_4B: usize = 0;
 const TCI_1B: usize = 2;
 const TCI_BM: usize = 3;
 
+/// Rows a reader allocates for before reading any (see [`TableContext::capacity_hint`]).
+const MAX_PREALLOCATED_ROWS: usize = 1024;
+
 /// `dwRowID` column: PidTagLtpRowId.
 pub const LTP_ROW_ID: u16 = 0x67F2;
 
@@ -33,7 +36,17 @@ pub struct Column {
 enum RowMatrix {
     Empty,
     Heap(Vec<u8>),
-    Blocks(Vec<BlockId>),
+    /// The leaf blocks of a data tree, each with the number of rows it holds.
+    Blocks(Vec<MatrixBlock>),
+}
+
+/// One leaf block of a row matrix kept in a data tree.
+#[derive(Debug, Clone, Copy)]
+struct MatrixBlock {
+    bid: BlockId,
+    /// The block's (inflated) size from the block B-tree.
+    size: usize,
+    rows: usize,
 }
 
 /// A table context.
@@ -98,8 +111,9 @@ impl TableContext {
             (RowMatrix::Heap(data), count)
         } else {
             let tree = node.subnode_tree(NodeId(hnid_rows))?;
-            let count = usize::try_from(tree.total_size).unwrap_or(usize::MAX) / row_size;
-            (RowMatrix::Blocks(tree.blocks), count)
+            let blocks = matrix_blocks(&node, &tree.blocks, row_size)?;
+            let count = blocks.iter().map(|b| b.rows).sum();
+            (RowMatrix::Blocks(blocks), count)
         };
         // The row index BTH (hidRowIndex) must parse where present; rows are served in
         // row-matrix order, which is the table's order.
@@ -127,8 +141,17 @@ impl TableContext {
         &self.columns
     }
 
+    /// The number of rows: for a row matrix in a data tree, the sum over its leaf blocks of
+    /// the whole rows each holds (never more than the blocks' real sizes allow).
     pub fn row_count(&self) -> usize {
         self.row_count
+    }
+
+    /// How many rows a caller may allocate for up front. `row_count` is bounded by the blocks
+    /// the data tree lists, which a damaged file can repeat; growing past this as rows are
+    /// actually read keeps memory proportional to what was read.
+    pub fn capacity_hint(&self) -> usize {
+        self.row_count.min(MAX_PREALLOCATED_ROWS)
     }
 
     pub fn set_codepage(&mut self, codepage: Option<u32>) {
@@ -137,7 +160,15 @@ impl TableContext {
 
     /// Rows in table order (the order of the row matrix).
     pub fn rows(&self) -> RowIter<'_> {
-        RowIter { table: self, block: 0, buffer: Vec::new(), pos: 0, produced: 0, failed: false }
+        RowIter {
+            table: self,
+            block: 0,
+            buffer: Vec::new(),
+            pos: 0,
+            rows_left_in_block: 0,
+            produced: 0,
+            failed: false,
+        }
     }
 
     fn cell_bytes(&self, row: &[u8], col: &Column) -> PstResult<Option<Vec<u8>>> {
@@ -232,6 +263,8 @@ pub struct RowIter<'t> {
     block: usize,
     buffer: Vec<u8>,
     pos: usize,
+    /// Rows of the current block not served yet; what follows them is padding.
+    rows_left_in_block: usize,
     produced: usize,
     failed: bool,
 }
@@ -248,22 +281,37 @@ impl<'t> Iterator for RowIter<'t> {
             RowMatrix::Empty => return None,
             RowMatrix::Heap(data) => data,
             RowMatrix::Blocks(blocks) => {
-                // Rows never straddle blocks (MS-PST 2.3.4.4): move on when this one is spent.
-                while self.pos + t.row_size > self.buffer.len() {
-                    let Some(&bid) = blocks.get(self.block) else {
+                // Rows never straddle blocks and each block's tail is padding (MS-PST
+                // 2.3.4.4.1): move on when this block's whole rows are spent.
+                while self.rows_left_in_block == 0 {
+                    let Some(&block) = blocks.get(self.block) else {
                         self.failed = true;
                         return Some(Err(table_err(t.node.nid, "row matrix ends early")));
                     };
                     self.block += 1;
-                    match t.node.ndb.read_block(bid) {
-                        Ok(b) => self.buffer = b,
+                    match t.node.ndb.read_block(block.bid) {
+                        Ok(b) if b.len() >= block.size => self.buffer = b,
+                        Ok(b) => {
+                            self.failed = true;
+                            return Some(Err(table_err(
+                                t.node.nid,
+                                format!(
+                                    "row matrix block {} holds {} bytes, the block B-tree says {}",
+                                    block.bid,
+                                    b.len(),
+                                    block.size
+                                ),
+                            )));
+                        }
                         Err(e) => {
                             self.failed = true;
                             return Some(Err(e));
                         }
                     }
                     self.pos = 0;
+                    self.rows_left_in_block = block.rows;
                 }
+                self.rows_left_in_block -= 1;
                 &self.buffer
             }
         };
@@ -272,6 +320,20 @@ impl<'t> Iterator for RowIter<'t> {
         self.produced += 1;
         Some(Ok(Row { table: t, bytes }))
     }
+}
+
+/// The leaf blocks of a row matrix with the rows each holds. MS-PST 2.3.4.4.1: every block
+/// stores a whole number of rows, `floor(block size / row size)`, the rest of the block being
+/// padding; so the count comes from each block's size in the block B-tree (`cbInflated` for
+/// the compressed blocks of the 4K format), not from the data tree's `lcbTotal`, which is
+/// neither checked nor a multiple of the row size. Sizes come without reading the blocks.
+fn matrix_blocks(node: &LtpNode, bids: &[BlockId], row_size: usize) -> PstResult<Vec<MatrixBlock>> {
+    let mut blocks = Vec::with_capacity(bids.len());
+    for &bid in bids {
+        let size = usize::from(node.ndb.block_entry(bid)?.cb_inflated);
+        blocks.push(MatrixBlock { bid, size, rows: size / row_size });
+    }
+    Ok(blocks)
 }
 
 fn table_err(nid: NodeId, problem: impl Into<String>) -> PstError {

@@ -375,7 +375,7 @@ impl Message {
     /// The attachments, in attachment-table order.
     pub fn attachments(&self) -> PstResult<Vec<Attachment>> {
         let Some(table) = self.attachment_table()? else { return Ok(Vec::new()) };
-        let mut out = Vec::with_capacity(table.row_count());
+        let mut out = Vec::with_capacity(table.capacity_hint());
         for row in table.rows() {
             out.push(self.attachment(NodeId(row?.row_id()))?);
         }

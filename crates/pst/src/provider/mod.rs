@@ -154,7 +154,7 @@ impl PstStore {
 fn read_receive_folders(file: &PstFile) -> PstResult<Vec<(String, NodeId)>> {
     let read = || -> PstResult<Vec<(String, NodeId)>> {
         let table = file.table_context(RECEIVE_FOLDER_TABLE)?;
-        let mut out = Vec::with_capacity(table.row_count());
+        let mut out = Vec::with_capacity(table.capacity_hint());
         for row in table.rows() {
             let row = row?;
             let class = row.string(t::PidTagMessageClass.id()).unwrap_or_default();

@@ -116,7 +116,7 @@ fn rows_of(
     table: &TableContext,
     mut extra: impl FnMut(usize, NodeId) -> Vec<TaggedValue>,
 ) -> MapiResult<Vec<Vec<TaggedValue>>> {
-    let mut rows = Vec::with_capacity(table.row_count());
+    let mut rows = Vec::with_capacity(table.capacity_hint());
     for (index, row) in table.rows().enumerate() {
         let row = row?;
         let nid = NodeId(row.row_id());

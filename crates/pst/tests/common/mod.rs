@@ -30,3 +30,4 @@ pub fn corpus_file(name: &str) -> PathBuf {
     let sub = if name.ends_with(".ost") { "ost" } else { "pst" };
     corpus_dir().join(sub).join(name)
 }
+pub mod builder;
