@@ -110,29 +110,47 @@ fn info(path: &Path, out: Output) -> Result<(), CliError> {
 struct FolderNode {
     name: String,
     nid: u32,
+    /// Rows of the contents table (for a search folder, its search contents table).
     item_count: usize,
+    /// Why the items or subfolders could not be listed, if they could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
     subfolders: Vec<FolderNode>,
 }
 
 fn folder_tree(folder: &Folder, depth: usize) -> FolderNode {
-    let item_count = folder.contents_table().map_or(0, |t| t.row_count());
+    let mut errors = Vec::new();
+    // Counted as `ls FOLDER` lists them, so the two always agree.
+    let item_count = folder.message_nids().map_or_else(
+        |e| {
+            errors.push(format!("items: {e}"));
+            0
+        },
+        |n| n.len(),
+    );
     let mut subfolders = Vec::new();
     if depth < 64 {
-        for sub in folder.subfolders().unwrap_or_default() {
-            subfolders.push(folder_tree(&sub, depth + 1));
+        match folder.subfolders() {
+            Ok(subs) => subfolders.extend(subs.iter().map(|s| folder_tree(s, depth + 1))),
+            Err(e) => errors.push(format!("subfolders: {e}")),
         }
     }
     FolderNode {
         name: folder.display_name().unwrap_or_default(),
         nid: folder.nid().0,
         item_count,
+        error: (!errors.is_empty()).then(|| errors.join("; ")),
         subfolders,
     }
 }
 
 fn print_tree(w: &mut dyn Write, node: &FolderNode, indent: usize) -> std::io::Result<()> {
     let name = if indent == 0 && node.name.is_empty() { "(root)" } else { &node.name };
-    writeln!(w, "{:indent$}{name}  [{}]", "", node.item_count, indent = indent * 2)?;
+    write!(w, "{:indent$}{name}  [{}]", "", node.item_count, indent = indent * 2)?;
+    match &node.error {
+        Some(error) => writeln!(w, "  error: {error}")?,
+        None => writeln!(w)?,
+    }
     node.subfolders.iter().try_for_each(|s| print_tree(w, s, indent + 1))
 }
 
@@ -266,18 +284,29 @@ fn check(path: &Path, out: Output) -> Result<(), CliError> {
             report.attachment_bytes
         )?;
         for p in &report.problems {
-            writeln!(w, "problem: {}: {}", p.location, p.message)?;
+            let severity = match p.severity {
+                pst::Severity::Error => "error",
+                pst::Severity::Warning => "warning",
+            };
+            let unreadable = if p.unreadable { " [unreadable]" } else { "" };
+            writeln!(w, "{severity}: {}{unreadable}: {}", p.object, p.message)?;
         }
-        if !report.is_damaged() {
-            writeln!(w, "no problems found")?;
+        match (report.errors, report.warnings) {
+            (0, 0) => writeln!(w, "no problems found"),
+            (0, warnings) => writeln!(w, "{warnings} warning(s), no data lost"),
+            (errors, warnings) => writeln!(
+                w,
+                "{errors} error(s), {warnings} warning(s); {} object(s) unreadable",
+                report.unreadable
+            ),
         }
-        Ok(())
     })?;
     if report.is_damaged() {
         return Err(CliError::failed(format!(
-            "{}: {} problem(s) found",
+            "{}: {} error(s) found, {} object(s) unreadable",
             path.display(),
-            report.problems.len()
+            report.errors,
+            report.unreadable
         )));
     }
     Ok(())

@@ -33,14 +33,23 @@ impl HeapId {
 #[derive(Debug, Clone)]
 pub struct HeapNode {
     pub nid: NodeId,
+    /// `bSig` of the HNHDR: 0xEC in a well-formed heap.
+    pub signature: u8,
     pub client_sig: u8,
     pub user_root: HeapId,
     blocks: Vec<Vec<u8>>,
 }
 
 impl HeapNode {
+    /// Opens a node's heap. A `bSig` other than 0xEC is a warning, not a failure: what the
+    /// heap holds is checked item by item anyway, and such heaps read fine.
     pub fn open(node: &LtpNode) -> PstResult<HeapNode> {
-        Self::from_blocks(node.nid, node.blocks()?)
+        let heap = Self::from_blocks(node.nid, node.blocks()?)?;
+        if heap.signature != HN_SIGNATURE {
+            let problem = format!("HNHDR bSig is {:#04x}, expected 0xEC", heap.signature);
+            node.ndb.warn(format!("{}", node.nid), &heap_err(node.nid, problem));
+        }
+        Ok(heap)
     }
 
     pub fn from_blocks(nid: NodeId, blocks: Vec<Vec<u8>>) -> PstResult<HeapNode> {
@@ -48,12 +57,10 @@ impl HeapNode {
         if first.len() < 12 {
             return Err(heap_err(nid, "HNHDR shorter than 12 bytes"));
         }
-        if first[2] != HN_SIGNATURE {
-            return Err(heap_err(nid, format!("HNHDR bSig is {:#04x}, expected 0xEC", first[2])));
-        }
+        let signature = first[2];
         let client_sig = first[3];
         let user_root = HeapId(u32_at(first, 4));
-        Ok(HeapNode { nid, client_sig, user_root, blocks })
+        Ok(HeapNode { nid, signature, client_sig, user_root, blocks })
     }
 
     /// The bytes of a heap allocation.

@@ -29,6 +29,17 @@ pub struct Problem {
     /// Where: a node, block or page description.
     pub location: String,
     pub message: String,
+    pub severity: Severity,
+}
+
+/// How bad a problem is: a warning leaves every byte of data readable and trustworthy
+/// (e.g. a wrong signature on a heap that otherwise parses); an error may lose or alter data.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    #[default]
+    Error,
 }
 
 /// How to read: strict fails on the first integrity error; lenient records CRC mismatches and
@@ -120,17 +131,42 @@ impl Ndb {
     }
 
     pub(crate) fn record(&self, location: String, err: &PstError) {
+        self.record_with(location, err, Severity::Error);
+    }
+
+    /// Records a problem that leaves the data readable (lenient mode only; strict reading
+    /// goes on without a list to put it in).
+    pub(crate) fn warn(&self, location: String, err: &PstError) {
+        if self.options.lenient {
+            self.record_with(location, err, Severity::Warning);
+        }
+    }
+
+    fn record_with(&self, location: String, err: &PstError, severity: Severity) {
         if let Ok(mut problems) = self.problems.lock() {
             // Bounded: a badly damaged file must not grow this without limit.
             if problems.len() < 10_000 {
-                problems.push(Problem { location, message: err.to_string() });
+                problems.push(Problem { location, message: err.to_string(), severity });
             }
         }
     }
 
     /// Problems stepped over so far in lenient mode.
     pub fn problems(&self) -> Vec<Problem> {
-        self.problems.lock().map(|p| p.clone()).unwrap_or_default()
+        self.problems_from(0)
+    }
+
+    /// How many problems have been recorded so far.
+    pub fn problem_count(&self) -> usize {
+        self.problems.lock().map(|p| p.len()).unwrap_or(0)
+    }
+
+    /// The problems recorded after the first `start`.
+    pub fn problems_from(&self, start: usize) -> Vec<Problem> {
+        self.problems
+            .lock()
+            .map(|p| p.get(start..).unwrap_or_default().to_vec())
+            .unwrap_or_default()
     }
 
     fn read_page(&self, bref: BlockRef, ptype: u8) -> PstResult<Arc<BTreePage>> {

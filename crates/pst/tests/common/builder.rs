@@ -911,3 +911,21 @@ fn rich_subnodes(b: &mut PstBuilder, recipients: usize, attachments: usize) -> u
     }
     b.subnode_tree(subnodes)
 }
+
+/// Changes the first data block of top-level node `nid` in a built file. With `fix_crc` the
+/// block's CRC is recomputed (the block stays intact as the NDB sees it, so only what the
+/// patch did to the node's structure shows); without, the CRC no longer matches.
+pub fn patch_node_data(bytes: &mut [u8], nid: u32, fix_crc: bool, patch: impl FnOnce(&mut [u8])) {
+    let file =
+        pst::PstFile::from_reader(Box::new(bytes.to_vec()), pst::OpenOptions::default()).unwrap();
+    let node = file.ndb().node(pst::NodeId(nid)).unwrap();
+    let entry = file.ndb().block_entry(node.bid_data).unwrap();
+    let ib = entry.bref.ib as usize;
+    let cb = usize::from(entry.cb);
+    patch(&mut bytes[ib..ib + cb]);
+    if fix_crc {
+        let trailer = ib + (cb + 16).div_ceil(64) * 64 - 16;
+        let crc = compute_crc(&bytes[ib..ib + cb]);
+        bytes[trailer + 4..trailer + 8].copy_from_slice(&crc.to_le_bytes());
+    }
+}
