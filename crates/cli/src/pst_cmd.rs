@@ -27,7 +27,8 @@ pub enum PstCommand {
         /// A .pst or .ost file.
         file: PathBuf,
     },
-    /// Walk everything, verify CRCs and structure, list problems; exit 1 if damaged.
+    /// Walk everything, verify CRCs and structure; list each problem once with its object.
+    /// Exit 0 with warnings only (data intact), 1 when data is lost or may be wrong.
     Check {
         /// A .pst or .ost file.
         file: PathBuf,

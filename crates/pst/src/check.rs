@@ -124,7 +124,7 @@ pub fn check(file: &PstFile) -> CheckReport {
                 report.messages += 1;
                 file.message(nid).and_then(|m| {
                     object = names.describe(entry, m.subject());
-                    walk_message(file, &m, &object, 0, &mut report)
+                    walk_message(&m, &object, 0, &mut report)
                 })
             }
             // Some 0x10 nodes carry heaps with MS-PST's reserved bClientSig 0xAC (seen in
@@ -229,7 +229,6 @@ impl Names {
 }
 
 fn walk_message(
-    file: &PstFile,
     message: &Message,
     object: &str,
     depth: usize,
@@ -265,7 +264,7 @@ fn walk_message(
                 });
             }
             let inner = format!("{here}: embedded message");
-            walk_message(file, &embedded, &inner, depth + 1, report)?;
+            walk_message(&embedded, &inner, depth + 1, report)?;
         } else if let Some(mut reader) = attachment.data_reader()? {
             let mut buf = [0u8; 16 * 1024];
             loop {
