@@ -5,6 +5,7 @@ use crate::output::{CliError, Output};
 use clap::Subcommand;
 use pst::{Folder, NodeId, OpenOptions, PstError, PstFile};
 use serde::Serialize;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -114,12 +115,16 @@ struct FolderNode {
     subfolders: Vec<FolderNode>,
 }
 
-fn folder_tree(folder: &Folder, depth: usize) -> FolderNode {
+/// The folder tree, each folder once: a damaged file's hierarchy tables may list a folder
+/// under its own descendant, and with two such rows the tree would double at every level.
+fn folder_tree(folder: &Folder, depth: usize, shown: &mut HashSet<NodeId>) -> FolderNode {
     let item_count = folder.contents_table().map_or(0, |t| t.row_count());
     let mut subfolders = Vec::new();
     if depth < 64 {
         for sub in folder.subfolders().unwrap_or_default() {
-            subfolders.push(folder_tree(&sub, depth + 1));
+            if shown.insert(sub.nid()) {
+                subfolders.push(folder_tree(&sub, depth + 1, shown));
+            }
         }
     }
     FolderNode {
@@ -150,7 +155,7 @@ fn ls(path: &Path, folder_path: Option<&str>, out: Output) -> Result<(), CliErro
     let file = open(path, false)?;
     let root = file.root_folder().map_err(|e| failed(path, e))?;
     let Some(folder_path) = folder_path else {
-        let tree = folder_tree(&root, 0);
+        let tree = folder_tree(&root, 0, &mut HashSet::from([root.nid()]));
         return out.emit(&tree, |w| print_tree(w, &tree, 0));
     };
     let mut folder = root;

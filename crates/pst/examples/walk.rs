@@ -7,6 +7,9 @@ use std::time::Instant;
 
 #[derive(Default)]
 struct Totals {
+    /// Embedded messages already walked (by data BID): a damaged file's attachments may name
+    /// one message again and again, which would make the walk exponential in the depth.
+    embedded_seen: std::collections::HashSet<u64>,
     messages: u64,
     properties: u64,
     attachment_bytes: u64,
@@ -30,7 +33,9 @@ fn walk_message(message: &Message, totals: &mut Totals, depth: usize) {
         if depth < 16
             && let Ok(Some(embedded)) = attachment.embedded_message()
         {
-            walk_message(&embedded, totals, depth + 1);
+            if totals.embedded_seen.insert(embedded.data_bid().0) {
+                walk_message(&embedded, totals, depth + 1);
+            }
         } else if let Ok(Some(mut reader)) = attachment.data_reader() {
             let mut buf = vec![0u8; 64 * 1024];
             while let Ok(n) = reader.read(&mut buf) {
@@ -52,8 +57,10 @@ fn main() {
     // Every folder by hierarchy tables, then the messages of each, split across threads.
     let mut folders = Vec::new();
     let mut stack = vec![file.root_folder().expect("root folder")];
+    // Each folder once: hierarchy tables of a damaged file may form a cycle.
+    let mut seen = std::collections::HashSet::from([NodeId::ROOT_FOLDER]);
     while let Some(folder) = stack.pop() {
-        stack.extend(folder.subfolders().unwrap_or_default());
+        stack.extend(folder.subfolders().unwrap_or_default().into_iter().filter(|f| seen.insert(f.nid())));
         folders.push(folder);
     }
     let nids: Vec<NodeId> =
