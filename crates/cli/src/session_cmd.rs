@@ -660,7 +660,7 @@ fn folder_tree(
     folder: &Folder,
     depth: Option<usize>,
     level: usize,
-    shown: &mut std::collections::HashSet<Vec<u8>>,
+    shown: &mut std::collections::HashSet<String>,
 ) -> Result<FolderNode, CliError> {
     if level > MAX_TREE_DEPTH {
         return Err(CliError::from(mapi::MapiError::corrupt(format!(
