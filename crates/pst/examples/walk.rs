@@ -60,7 +60,9 @@ fn main() {
     // Each folder once: hierarchy tables of a damaged file may form a cycle.
     let mut seen = std::collections::HashSet::from([NodeId::ROOT_FOLDER]);
     while let Some(folder) = stack.pop() {
-        stack.extend(folder.subfolders().unwrap_or_default().into_iter().filter(|f| seen.insert(f.nid())));
+        stack.extend(
+            folder.subfolders().unwrap_or_default().into_iter().filter(|f| seen.insert(f.nid())),
+        );
         folders.push(folder);
     }
     let nids: Vec<NodeId> =

@@ -169,7 +169,8 @@ fn a_folder_cycle_ends_every_walk() {
     let store = pst::provider::PstStore::open(&path, None).unwrap();
     let table = store.root_folder().unwrap().hierarchy_table(true).unwrap();
     let rows = table.row_count().unwrap();
-    let folders = file.nodes().unwrap().iter().filter(|n| matches!(n.nid.type_code(), 0x02 | 0x03)).count();
+    let folders =
+        file.nodes().unwrap().iter().filter(|n| matches!(n.nid.type_code(), 0x02 | 0x03)).count();
     assert!(rows as usize <= folders, "{rows} rows for {folders} folders");
 }
 

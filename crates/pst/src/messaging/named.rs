@@ -59,8 +59,8 @@ impl NameToIdMap {
                 let Some(b) = strings.get(at.saturating_add(4)..at.saturating_add(4 + len)) else {
                     continue;
                 };
-                name_budget = name_budget.checked_sub(b.len() + 4).ok_or_else(|| {
-                    PstError::Property {
+                name_budget =
+                    name_budget.checked_sub(b.len() + 4).ok_or_else(|| PstError::Property {
                         nid: pc.nid(),
                         prop_id: PID_TAG_NAMEID_STREAM_STRING,
                         problem: format!(
@@ -68,8 +68,7 @@ impl NameToIdMap {
                              over",
                             strings.len()
                         ),
-                    }
-                })?;
+                    })?;
                 NamedId::Name(decode_utf16(b))
             } else {
                 NamedId::Lid(property_id)

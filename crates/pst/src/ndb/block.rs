@@ -157,7 +157,10 @@ impl Ndb {
                     return Err(PstError::Block {
                         bid,
                         offset: 0,
-                        problem: format!("XBLOCK lists data block {} a second time", BlockId(child)),
+                        problem: format!(
+                            "XBLOCK lists data block {} a second time",
+                            BlockId(child)
+                        ),
                     });
                 }
                 out.push(BlockId(child));

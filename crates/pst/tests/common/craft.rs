@@ -50,7 +50,11 @@ impl Craft {
         ndb.for_each_node(|e| {
             nodes.insert(
                 e.nid.0,
-                Node { bid_data: e.bid_data.key(), bid_sub: e.bid_sub.key(), nid_parent: e.nid_parent.0 },
+                Node {
+                    bid_data: e.bid_data.key(),
+                    bid_sub: e.bid_sub.key(),
+                    nid_parent: e.nid_parent.0,
+                },
             );
         })
         .unwrap();
@@ -132,7 +136,12 @@ impl Craft {
 }
 
 /// Writes a B-tree over sorted (key, entry) pairs bottom-up; returns the root's (BID, offset).
-fn write_btree(out: &mut Vec<u8>, ptype: u8, leaves: Vec<(u64, Vec<u8>)>, bid: &mut u64) -> (u64, u64) {
+fn write_btree(
+    out: &mut Vec<u8>,
+    ptype: u8,
+    leaves: Vec<(u64, Vec<u8>)>,
+    bid: &mut u64,
+) -> (u64, u64) {
     let mut level = 0u8;
     let mut entries = leaves;
     loop {
@@ -165,7 +174,10 @@ fn write_btree(out: &mut Vec<u8>, ptype: u8, leaves: Vec<(u64, Vec<u8>)>, bid: &
         }
         if parents.len() == 1 {
             let e = &parents[0].1;
-            return (u64::from_le_bytes(e[8..16].try_into().unwrap()), u64::from_le_bytes(e[16..24].try_into().unwrap()));
+            return (
+                u64::from_le_bytes(e[8..16].try_into().unwrap()),
+                u64::from_le_bytes(e[16..24].try_into().unwrap()),
+            );
         }
         entries = parents;
         level += 1;
@@ -320,7 +332,9 @@ pub fn unsorted_pc(corpus_pst: &Path, nid: u32) -> Vec<u8> {
         .unwrap();
     let heap = craft.blocks.get_mut(&bid).expect("a PC in one block");
     let ib_hnpm = u16::from_le_bytes([heap[0], heap[1]]) as usize;
-    let at = |i: usize| u16::from_le_bytes([heap[ib_hnpm + 4 + 2 * i], heap[ib_hnpm + 5 + 2 * i]]) as usize;
+    let at = |i: usize| {
+        u16::from_le_bytes([heap[ib_hnpm + 4 + 2 * i], heap[ib_hnpm + 5 + 2 * i]]) as usize
+    };
     let user_root = u32::from_le_bytes(heap[4..8].try_into().unwrap()) as usize >> 5;
     let header = &heap[at(user_root - 1)..at(user_root)];
     assert_eq!(header[3], 0, "a one-level BTH");
@@ -333,14 +347,15 @@ pub fn unsorted_pc(corpus_pst: &Path, nid: u32) -> Vec<u8> {
     craft.build()
 }
 
-/// The name-to-ID map with 65 344 string NAMEIDs all naming one 8 KB string.
+/// The name-to-ID map with 16 336 string NAMEIDs all naming one 64 KB string (a file under
+/// the fuzz targets' 300 KB input cap): without a bound, 1 GB of names.
 pub fn named_shared_string(corpus_pst: &Path) -> Vec<u8> {
     let mut craft = Craft::load(corpus_pst);
-    // The entry stream: 64 distinct 8 KB blocks of NAMEIDs (dwPropertyID 0 = the string's
+    // The entry stream: 16 distinct 8 KB blocks of NAMEIDs (dwPropertyID 0 = the string's
     // offset, wGuid 0b101 = PS_PUBLIC_STRINGS with N set, wPropIdx i).
     let mut leaves = Vec::new();
     let mut index = 0u16;
-    for block in 0..64u32 {
+    for block in 0..16u32 {
         let mut b = Vec::with_capacity(8176);
         for _ in 0..1021 {
             b.extend_from_slice(&0u32.to_le_bytes());
@@ -353,11 +368,21 @@ pub fn named_shared_string(corpus_pst: &Path) -> Vec<u8> {
     }
     let total = leaves.len() as u32 * 8172;
     let entries = craft.add_block(data_tree_block(1, total, &leaves), true);
-    let mut string = (8168u32).to_le_bytes().to_vec();
-    string.extend(std::iter::repeat_n(b'a', 8168));
-    let strings = craft.add_block(string, false);
+    // The string stream: one string filling 8 blocks.
+    let mut string_leaves = Vec::new();
+    for block in 0..8u32 {
+        let mut b = vec![b'a'; 8172];
+        if block == 0 {
+            b[..4].copy_from_slice(&(8 * 8172 - 4u32).to_le_bytes());
+        }
+        string_leaves.push(craft.add_block(b, false));
+    }
+    let strings = craft.add_block(data_tree_block(1, 8 * 8172, &string_leaves), true);
     let sub = craft.add_block(subnode_block(&[(0x3F, entries), (0x5F, strings)]), true);
-    let pc = craft.add_block(pc_block(&[(0x0002, 0x0102, 0), (0x0003, 0x0102, 0x3F), (0x0004, 0x0102, 0x5F)]), false);
+    let pc = craft.add_block(
+        pc_block(&[(0x0002, 0x0102, 0), (0x0003, 0x0102, 0x3F), (0x0004, 0x0102, 0x5F)]),
+        false,
+    );
     let node = craft.nodes.get_mut(&0x61).unwrap();
     node.bid_data = pc;
     node.bid_sub = sub;
