@@ -5,6 +5,7 @@ use crate::output::{CliError, Output};
 use clap::Subcommand;
 use pst::{Folder, NodeId, OpenOptions, PstError, PstFile};
 use serde::Serialize;
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -119,7 +120,9 @@ struct FolderNode {
     subfolders: Vec<FolderNode>,
 }
 
-fn folder_tree(folder: &Folder, depth: usize) -> FolderNode {
+/// The folder tree, each folder once: a damaged file's hierarchy tables may list a folder
+/// under its own descendant, and with two such rows the tree would double at every level.
+fn folder_tree(folder: &Folder, depth: usize, shown: &mut HashSet<NodeId>) -> FolderNode {
     let mut errors = Vec::new();
     // Counted as `ls FOLDER` lists them, so the two always agree.
     let item_count = folder.message_nids().map_or_else(
@@ -132,7 +135,13 @@ fn folder_tree(folder: &Folder, depth: usize) -> FolderNode {
     let mut subfolders = Vec::new();
     if depth < 64 {
         match folder.subfolders() {
-            Ok(subs) => subfolders.extend(subs.iter().map(|s| folder_tree(s, depth + 1))),
+            Ok(subs) => {
+                for sub in subs {
+                    if shown.insert(sub.nid()) {
+                        subfolders.push(folder_tree(&sub, depth + 1, shown));
+                    }
+                }
+            }
             Err(e) => errors.push(format!("subfolders: {e}")),
         }
     }
@@ -169,7 +178,7 @@ fn ls(path: &Path, folder_path: Option<&str>, out: Output) -> Result<(), CliErro
     let file = open(path, false)?;
     let root = file.root_folder().map_err(|e| failed(path, e))?;
     let Some(folder_path) = folder_path else {
-        let tree = folder_tree(&root, 0);
+        let tree = folder_tree(&root, 0, &mut HashSet::from([root.nid()]));
         return out.emit(&tree, |w| print_tree(w, &tree, 0));
     };
     let mut folder = root;

@@ -650,16 +650,31 @@ struct FolderNode {
     folders: Vec<FolderNode>,
 }
 
-fn folder_tree(folder: &Folder, depth: Option<usize>) -> Result<FolderNode, CliError> {
-    let children = match depth {
-        Some(0) => Vec::new(),
-        _ => folder
-            .folders()
-            .map_err(failed)?
-            .iter()
-            .map(|child| folder_tree(child, depth.map(|d| d - 1)))
-            .collect::<Result<_, _>>()?,
-    };
+/// Folders nest no deeper than this in a sound store (the session's folder paths stop there
+/// too); a hierarchy deeper than that is damaged.
+const MAX_TREE_DEPTH: usize = 512;
+
+/// The folder tree under `folder`. A damaged store's hierarchy tables may form a cycle (a
+/// folder listed under its own descendant): each folder is shown once, at its first place.
+fn folder_tree(
+    folder: &Folder,
+    depth: Option<usize>,
+    level: usize,
+    shown: &mut std::collections::HashSet<String>,
+) -> Result<FolderNode, CliError> {
+    if level > MAX_TREE_DEPTH {
+        return Err(CliError::from(mapi::MapiError::corrupt(format!(
+            "the folder hierarchy is more than {MAX_TREE_DEPTH} levels deep"
+        ))));
+    }
+    let mut children = Vec::new();
+    if depth != Some(0) {
+        for child in folder.folders().map_err(failed)? {
+            if shown.insert(child.entry_id()) {
+                children.push(folder_tree(&child, depth.map(|d| d - 1), level + 1, shown)?);
+            }
+        }
+    }
     Ok(FolderNode {
         name: folder.name().map_err(failed)?,
         folder_path: folder.folder_path().map_err(failed)?,
@@ -691,7 +706,8 @@ fn folders_cmd(
     let mut trees = Vec::new();
     for store in &stores {
         let root = store.root_folder().map_err(failed)?;
-        let mut node = folder_tree(&root, depth)?;
+        let mut shown = std::collections::HashSet::from([root.entry_id()]);
+        let mut node = folder_tree(&root, depth, 0, &mut shown)?;
         node.name = store.display_name().to_owned();
         trees.push(StoreTree {
             store: store.display_name().to_owned(),

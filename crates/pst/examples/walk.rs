@@ -14,6 +14,9 @@ pub struct Totals {
     /// Folders, tables and messages that could not be read: a benchmark that skips them
     /// silently would time less work than it claims.
     pub errors: u64,
+    /// Embedded messages already walked (by data BID): a damaged file's attachments may name
+    /// one message again and again, which would make the walk exponential in the depth.
+    embedded_seen: std::collections::HashSet<u64>,
 }
 
 fn walk_message(message: &Message, totals: &mut Totals, depth: usize) {
@@ -45,7 +48,9 @@ fn walk_message(message: &Message, totals: &mut Totals, depth: usize) {
         if depth < 16
             && let Ok(Some(embedded)) = attachment.embedded_message()
         {
-            walk_message(&embedded, totals, depth + 1);
+            if totals.embedded_seen.insert(embedded.data_bid().0) {
+                walk_message(&embedded, totals, depth + 1);
+            }
         } else if let Ok(Some(mut reader)) = attachment.data_reader() {
             let mut buf = vec![0u8; 64 * 1024];
             while let Ok(n) = reader.read(&mut buf) {
@@ -71,9 +76,11 @@ pub fn walk_file(file: &PstFile, threads: usize) -> Totals {
             Vec::new()
         }
     };
+    // Each folder once: hierarchy tables of a damaged file may form a cycle.
+    let mut seen = std::collections::HashSet::from([NodeId::ROOT_FOLDER]);
     while let Some(folder) = stack.pop() {
         match folder.subfolders() {
-            Ok(subs) => stack.extend(subs),
+            Ok(subs) => stack.extend(subs.into_iter().filter(|f| seen.insert(f.nid()))),
             Err(_) => errors += 1,
         }
         folders.push(folder);

@@ -3,6 +3,7 @@
 use super::heap::{CLIENT_SIG_BTH, HeapId, HeapNode, heap_err};
 use crate::error::PstResult;
 use crate::io::u32_at;
+use std::collections::HashSet;
 
 /// The parsed BTHHEADER.
 #[derive(Debug, Clone, Copy)]
@@ -31,10 +32,17 @@ impl HeapTree {
     }
 
     /// Every leaf record as (key, data), in key order.
+    ///
+    /// Bounded for hostile heaps (MS-PST 2.3.2.2): each index record names the heap item one
+    /// level down, and in a sound BTH every item is reached once. So an item reached twice is
+    /// an error (a shared subtree or a cycle would multiply work and output), the depth is
+    /// `bIdxLevels` (at most 8, checked by `open`), and the records returned can be no more
+    /// than the heap's bytes divided by the record size.
     pub fn records<'h>(&self, heap: &'h HeapNode) -> PstResult<Vec<(&'h [u8], &'h [u8])>> {
         let mut out = Vec::new();
         if self.root.0 != 0 {
-            self.collect(heap, self.root, self.idx_levels, &mut out)?;
+            let mut visited = HashSet::new();
+            self.collect(heap, self.root, self.idx_levels, &mut visited, &mut out)?;
         }
         Ok(out)
     }
@@ -44,8 +52,15 @@ impl HeapTree {
         heap: &'h HeapNode,
         hid: HeapId,
         level: u8,
+        visited: &mut HashSet<u32>,
         out: &mut Vec<(&'h [u8], &'h [u8])>,
     ) -> PstResult<()> {
+        if !visited.insert(hid.0) {
+            return Err(heap_err(
+                heap.nid,
+                format!("BTH index record points at HID {:#x} a second time", hid.0),
+            ));
+        }
         let data = heap.item(hid)?;
         let size = if level == 0 { self.cb_key + self.cb_ent } else { self.cb_key + 4 };
         for rec in data.chunks_exact(size) {
@@ -53,7 +68,7 @@ impl HeapTree {
             if level == 0 {
                 out.push((key, rest));
             } else {
-                self.collect(heap, HeapId(u32_at(rest, 0)), level - 1, out)?;
+                self.collect(heap, HeapId(u32_at(rest, 0)), level - 1, visited, out)?;
             }
         }
         Ok(())

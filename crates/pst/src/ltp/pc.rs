@@ -48,7 +48,7 @@ impl PropertyContext {
         if tree.cb_key != 2 || tree.cb_ent != 6 {
             return Err(heap_err(node.nid, "PC BTH must have cbKey 2 and cbEnt 6"));
         }
-        let entries = tree
+        let mut entries: Vec<PcEntry> = tree
             .records(&heap)?
             .into_iter()
             .map(|(k, d)| PcEntry {
@@ -57,6 +57,19 @@ impl PropertyContext {
                 value: u32_at(d, 2),
             })
             .collect();
+        // BTH records are in strictly ascending key order (MS-PST 2.3.2.3), which the lookups'
+        // binary search relies on. A damaged heap may break that; rather than fail the whole
+        // object (Outlook's reader is lenient here too) or scan linearly on every lookup (work
+        // quadratic in the heap size), sort once and keep the first record of a repeated ID,
+        // which is what a scan in stored order would find, and note the damage.
+        if !entries.windows(2).all(|w| w[0].id < w[1].id) {
+            node.ndb.record(
+                format!("{}", node.nid),
+                &heap_err(node.nid, "property context BTH records are not in key order"),
+            );
+            entries.sort_by_key(|e| e.id);
+            entries.dedup_by_key(|e| e.id);
+        }
         Ok(PropertyContext { node, heap, entries, encoding: encoding_for_codepage(None) })
     }
 
@@ -83,12 +96,8 @@ impl PropertyContext {
     }
 
     fn entry(&self, id: u16) -> Option<PcEntry> {
-        // BTH records come in key order (MS-PST 2.3.2.3); a damaged heap may break that, so
-        // fall back to a scan when the binary search misses.
-        match self.entries.binary_search_by_key(&id, |e| e.id) {
-            Ok(i) => Some(self.entries[i]),
-            Err(_) => self.entries.iter().find(|e| e.id == id).copied(),
-        }
+        // `open` made the entries sorted and unique.
+        self.entries.binary_search_by_key(&id, |e| e.id).ok().map(|i| self.entries[i])
     }
 
     /// The tag stored for a property ID.

@@ -269,8 +269,18 @@ impl Folder {
     }
 }
 
+/// The row IDs of a table, each once: a table that names one object in many rows would have
+/// every walker open (and read) that object again per row, work quadratic in the file.
 fn row_ids(table: &TableContext) -> PstResult<Vec<NodeId>> {
-    table.rows().map(|r| r.map(|r| NodeId(r.row_id()))).collect()
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for row in table.rows() {
+        let nid = NodeId(row?.row_id());
+        if seen.insert(nid) {
+            out.push(nid);
+        }
+    }
+    Ok(out)
 }
 
 /// A message, top-level or embedded (MS-PST 2.4.5).
@@ -375,11 +385,7 @@ impl Message {
     /// The attachments, in attachment-table order.
     pub fn attachments(&self) -> PstResult<Vec<Attachment>> {
         let Some(table) = self.attachment_table()? else { return Ok(Vec::new()) };
-        let mut out = Vec::with_capacity(table.capacity_hint());
-        for row in table.rows() {
-            out.push(self.attachment(NodeId(row?.row_id()))?);
-        }
-        Ok(out)
+        row_ids(&table)?.into_iter().map(|nid| self.attachment(nid)).collect()
     }
 
     /// One attachment object by the subnode NID its table row names.

@@ -1,6 +1,6 @@
 //! The name-to-ID map (MS-PST 2.4.7): NID 0x61 maps named properties to IDs 0x8000 and up.
 
-use crate::error::PstResult;
+use crate::error::{PstError, PstResult};
 use crate::io::{u16_at, u32_at};
 use crate::ltp::PropertyContext;
 use crate::ltp::value::decode_utf16;
@@ -31,6 +31,10 @@ impl NameToIdMap {
         let entries = pc.bytes(PID_TAG_NAMEID_STREAM_ENTRY)?.unwrap_or_default();
         let strings = pc.bytes(PID_TAG_NAMEID_STREAM_STRING)?.unwrap_or_default();
         let mut out = Vec::with_capacity(entries.len() / 8);
+        // Every string NAMEID names its own string (MS-PST 2.4.7.4); entries that all point at
+        // one long string would decode it once per entry, multiplying the stream. Allow the
+        // string stream's size a few times over, then call the map damaged.
+        let mut name_budget = strings.len().saturating_mul(4).saturating_add(4096);
         // NAMEID (MS-PST 2.4.7.1): dwPropertyID, wGuid (N flag in bit 0), wPropIdx.
         for rec in entries.chunks_exact(8) {
             let property_id = u32_at(rec, 0);
@@ -52,10 +56,20 @@ impl NameToIdMap {
             let id = if is_string {
                 let at = property_id as usize;
                 let len = u32_at(&strings, at) as usize;
-                match strings.get(at + 4..(at + 4).saturating_add(len)) {
-                    Some(b) => NamedId::Name(decode_utf16(b)),
-                    None => continue,
-                }
+                let Some(b) = strings.get(at.saturating_add(4)..at.saturating_add(4 + len)) else {
+                    continue;
+                };
+                name_budget =
+                    name_budget.checked_sub(b.len() + 4).ok_or_else(|| PstError::Property {
+                        nid: pc.nid(),
+                        prop_id: PID_TAG_NAMEID_STREAM_STRING,
+                        problem: format!(
+                            "NAMEID entries read the {}-byte string stream more than four times \
+                             over",
+                            strings.len()
+                        ),
+                    })?;
+                NamedId::Name(decode_utf16(b))
             } else {
                 NamedId::Lid(property_id)
             };

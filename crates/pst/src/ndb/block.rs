@@ -88,14 +88,21 @@ impl Ndb {
             return Ok(DataTree { blocks: vec![bid], total_size: u64::from(entry.cb_inflated) });
         }
         let mut blocks = Vec::new();
-        let total_size = self.collect_data_tree(bid, 0, &mut blocks)?;
+        let mut visited = std::collections::HashSet::new();
+        let total_size = self.collect_data_tree(bid, 0, &mut visited, &mut blocks)?;
         Ok(DataTree { blocks, total_size })
     }
 
+    /// Work is bounded by the file (MS-PST 2.2.2.8.3.2): the tree is at most XXBLOCK → XBLOCK
+    /// → data, and every BID may appear once in it. A sound data tree lists each XBLOCK and
+    /// each data block once, in data order; one listed twice (an XXBLOCK naming one XBLOCK
+    /// many times) would multiply the node's data without a bound. With every leaf distinct,
+    /// the leaves are distinct stretches of the file, so their total is bounded by its size.
     fn collect_data_tree(
         &self,
         bid: BlockId,
         depth: u32,
+        visited: &mut std::collections::HashSet<u64>,
         out: &mut Vec<BlockId>,
     ) -> PstResult<u64> {
         if depth > 2 {
@@ -103,6 +110,13 @@ impl Ndb {
                 bid,
                 offset: 0,
                 problem: "data tree deeper than XXBLOCK".into(),
+            });
+        }
+        if !visited.insert(bid.key()) {
+            return Err(PstError::Block {
+                bid,
+                offset: 0,
+                problem: "data tree lists this XBLOCK a second time".into(),
             });
         }
         let data = self.read_block(bid)?;
@@ -118,7 +132,8 @@ impl Ndb {
         let c_ent = usize::from(u16_at(&data, 2));
         let lcb_total = u64::from(u32_at(&data, 4));
         let id = self.format().id_size();
-        if 8 + c_ent * id > data.len() || c_level == 0 || c_level > 2 {
+        if 8 + c_ent * id > data.len() || c_level == 0 || c_level > 2 || (depth > 0 && c_level != 1)
+        {
             return Err(PstError::Block {
                 bid,
                 offset: 0,
@@ -138,9 +153,19 @@ impl Ndb {
                 });
             }
             if c_level == 1 {
+                if !visited.insert(BlockId(child).key()) {
+                    return Err(PstError::Block {
+                        bid,
+                        offset: 0,
+                        problem: format!(
+                            "XBLOCK lists data block {} a second time",
+                            BlockId(child)
+                        ),
+                    });
+                }
                 out.push(BlockId(child));
             } else {
-                self.collect_data_tree(BlockId(child), depth + 1, out)?;
+                self.collect_data_tree(BlockId(child), depth + 1, visited, out)?;
             }
         }
         Ok(lcb_total)

@@ -252,8 +252,13 @@ impl PstFolder {
         let children: Vec<NodeId> =
             table.rows().filter_map(|r| r.ok().map(|r| NodeId(r.row_id()))).collect();
         for (row, child) in level.into_iter().zip(children) {
+            // A deep table shows each folder once: hierarchy tables of a damaged file may name
+            // a folder under its own descendant, and its rows would repeat at every level.
+            if recurse && !seen.insert(child) {
+                continue;
+            }
             rows.push(row);
-            if recurse && depth < MAX_DEPTH && seen.insert(child) {
+            if recurse && depth < MAX_DEPTH {
                 self.hierarchy_rows(child, depth + 1, true, seen, rows)?;
             }
         }

@@ -1,0 +1,406 @@
+//! Crafted hostile PST files for tests, fuzz seeds and `scripts/hostile/run-all.sh`.
+//!
+//! [`Craft`] loads a Unicode corpus PST into its node and block lists (every external block
+//! decoded), lets a test change nodes and add blocks, and writes a new file: the header, every
+//! block with a fresh BLOCKTRAILER and CRC (`bCryptMethod` none, so added blocks need no
+//! encoding), and freshly built node and block B-trees (MS-PST 2.2.2.6–2.2.2.8). So a crafted
+//! structure is reached exactly as written, with no CRC error stopping the reader first.
+//! [`cases`] builds one file per class of hostile structure that the reader must bound.
+
+#![allow(dead_code)]
+
+use pst::ndb::crc::compute_crc;
+use pst::{NodeId, OpenOptions, PstFile};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// One node B-tree entry (NBTENTRY, MS-PST 2.2.2.7.7.4).
+#[derive(Debug, Clone, Copy)]
+pub struct Node {
+    pub bid_data: u64,
+    pub bid_sub: u64,
+    pub nid_parent: u32,
+}
+
+/// A Unicode PST taken apart: nodes by NID, block payloads by BID.
+pub struct Craft {
+    header: Vec<u8>,
+    pub nodes: BTreeMap<u32, Node>,
+    pub blocks: BTreeMap<u64, Vec<u8>>,
+    next_bid: u64,
+}
+
+const PAGE: usize = 512;
+const PAGE_ENTRIES: usize = 488;
+
+impl Craft {
+    /// Loads a Unicode (wVer 23) PST.
+    pub fn load(path: &Path) -> Craft {
+        let bytes = std::fs::read(path).unwrap();
+        let file = PstFile::from_reader(Box::new(bytes.clone()), OpenOptions::default()).unwrap();
+        assert_eq!(file.header().w_ver, 23, "the crafter writes the Unicode format only");
+        let ndb = file.ndb();
+        let mut blocks = BTreeMap::new();
+        let mut entries = Vec::new();
+        ndb.for_each_block(|e| entries.push(e)).unwrap();
+        for e in entries {
+            blocks.insert(e.bref.bid.key(), ndb.read_block(e.bref.bid).unwrap());
+        }
+        let mut nodes = BTreeMap::new();
+        ndb.for_each_node(|e| {
+            nodes.insert(
+                e.nid.0,
+                Node {
+                    bid_data: e.bid_data.key(),
+                    bid_sub: e.bid_sub.key(),
+                    nid_parent: e.nid_parent.0,
+                },
+            );
+        })
+        .unwrap();
+        let next_bid = blocks.keys().max().copied().unwrap_or(0) + 0x100;
+        Craft { header: bytes[..564].to_vec(), nodes, blocks, next_bid }
+    }
+
+    /// Adds a block; `internal` sets the BID's fInternal bit (XBLOCK, XXBLOCK, SLBLOCK).
+    pub fn add_block(&mut self, payload: Vec<u8>, internal: bool) -> u64 {
+        assert!(payload.len() <= 8176, "a block holds at most 8176 bytes");
+        self.next_bid = (self.next_bid + 4) & !3;
+        let bid = self.next_bid | if internal { 2 } else { 0 };
+        self.blocks.insert(bid, payload);
+        bid
+    }
+
+    pub fn node(&self, nid: u32) -> Node {
+        self.nodes[&nid]
+    }
+
+    pub fn set_data(&mut self, nid: u32, bid_data: u64) {
+        self.nodes.get_mut(&nid).unwrap().bid_data = bid_data;
+    }
+
+    /// The file: header, blocks, then the two B-trees.
+    pub fn build(&self) -> Vec<u8> {
+        let mut out = vec![0u8; 0x1000];
+        let mut bbt = Vec::new();
+        for (&bid, payload) in &self.blocks {
+            let ib = out.len() as u64;
+            let slot = (payload.len() + 16).div_ceil(64) * 64;
+            let mut block = payload.clone();
+            block.resize(slot - 16, 0);
+            block.extend_from_slice(&(payload.len() as u16).to_le_bytes());
+            block.extend_from_slice(&0u16.to_le_bytes()); // wSig 0: not computed
+            block.extend_from_slice(&compute_crc(payload).to_le_bytes());
+            block.extend_from_slice(&bid.to_le_bytes());
+            out.extend_from_slice(&block);
+            let mut e = Vec::with_capacity(24);
+            e.extend_from_slice(&bid.to_le_bytes());
+            e.extend_from_slice(&ib.to_le_bytes());
+            e.extend_from_slice(&(payload.len() as u16).to_le_bytes());
+            e.extend_from_slice(&2u16.to_le_bytes()); // cRef
+            e.extend_from_slice(&[0; 4]);
+            bbt.push((bid, e));
+        }
+        let nbt: Vec<(u64, Vec<u8>)> = self
+            .nodes
+            .iter()
+            .map(|(&nid, n)| {
+                let mut e = Vec::with_capacity(32);
+                e.extend_from_slice(&u64::from(nid).to_le_bytes());
+                e.extend_from_slice(&n.bid_data.to_le_bytes());
+                e.extend_from_slice(&n.bid_sub.to_le_bytes());
+                e.extend_from_slice(&n.nid_parent.to_le_bytes());
+                e.extend_from_slice(&[0; 4]);
+                (u64::from(nid), e)
+            })
+            .collect();
+        let mut page_bid = 0x10_0000_0000u64;
+        let nbt_root = write_btree(&mut out, 0x81, nbt, &mut page_bid);
+        let bbt_root = write_btree(&mut out, 0x80, bbt, &mut page_bid);
+        let mut header = self.header.clone();
+        let root = 180;
+        header[root + 4..root + 12].copy_from_slice(&(out.len() as u64).to_le_bytes());
+        header[root + 36..root + 44].copy_from_slice(&nbt_root.0.to_le_bytes());
+        header[root + 44..root + 52].copy_from_slice(&nbt_root.1.to_le_bytes());
+        header[root + 52..root + 60].copy_from_slice(&bbt_root.0.to_le_bytes());
+        header[root + 60..root + 68].copy_from_slice(&bbt_root.1.to_le_bytes());
+        header[root + 68] = 0; // fAMapValid: no allocation map is written
+        header[513] = 0; // bCryptMethod none: every block is written decoded
+        let partial = compute_crc(&header[8..8 + 471]);
+        header[4..8].copy_from_slice(&partial.to_le_bytes());
+        let full = compute_crc(&header[8..8 + 516]);
+        header[524..528].copy_from_slice(&full.to_le_bytes());
+        out[..564].copy_from_slice(&header);
+        out
+    }
+}
+
+/// Writes a B-tree over sorted (key, entry) pairs bottom-up; returns the root's (BID, offset).
+fn write_btree(
+    out: &mut Vec<u8>,
+    ptype: u8,
+    leaves: Vec<(u64, Vec<u8>)>,
+    bid: &mut u64,
+) -> (u64, u64) {
+    let mut level = 0u8;
+    let mut entries = leaves;
+    loop {
+        let cb_ent = entries.first().map_or(24, |e| e.1.len());
+        let per_page = PAGE_ENTRIES / cb_ent;
+        let mut parents = Vec::new();
+        for chunk in entries.chunks(per_page.max(1)) {
+            out.resize(out.len().div_ceil(PAGE) * PAGE, 0);
+            let ib = out.len() as u64;
+            *bid += 4;
+            let mut page = vec![0u8; PAGE];
+            for (i, (_, e)) in chunk.iter().enumerate() {
+                page[i * cb_ent..(i + 1) * cb_ent].copy_from_slice(e);
+            }
+            page[488] = chunk.len() as u8;
+            page[489] = per_page as u8;
+            page[490] = cb_ent as u8;
+            page[491] = level;
+            page[496] = ptype;
+            page[497] = ptype;
+            let crc = compute_crc(&page[..496]);
+            page[500..504].copy_from_slice(&crc.to_le_bytes());
+            page[504..512].copy_from_slice(&bid.to_le_bytes());
+            out.extend_from_slice(&page);
+            let mut e = Vec::with_capacity(24);
+            e.extend_from_slice(&chunk[0].0.to_le_bytes());
+            e.extend_from_slice(&bid.to_le_bytes());
+            e.extend_from_slice(&ib.to_le_bytes());
+            parents.push((chunk[0].0, e));
+        }
+        if parents.len() == 1 {
+            let e = &parents[0].1;
+            return (
+                u64::from_le_bytes(e[8..16].try_into().unwrap()),
+                u64::from_le_bytes(e[16..24].try_into().unwrap()),
+            );
+        }
+        entries = parents;
+        level += 1;
+    }
+}
+
+/// A heap-on-node block (MS-PST 2.3.1): HNHDR, the items in order (HIDs `(i + 1) << 5`), then
+/// the HNPAGEMAP.
+pub fn heap_block(client_sig: u8, user_root: u32, items: &[Vec<u8>]) -> Vec<u8> {
+    let mut b = vec![0u8; 12];
+    b[2] = 0xEC;
+    b[3] = client_sig;
+    b[4..8].copy_from_slice(&user_root.to_le_bytes());
+    let mut offsets = vec![12u16];
+    for item in items {
+        b.extend_from_slice(item);
+        offsets.push(b.len() as u16);
+    }
+    if b.len() % 2 == 1 {
+        b.push(0);
+    }
+    let ib_hnpm = b.len() as u16;
+    b[0..2].copy_from_slice(&ib_hnpm.to_le_bytes());
+    b.extend_from_slice(&(items.len() as u16).to_le_bytes());
+    b.extend_from_slice(&0u16.to_le_bytes());
+    for o in offsets {
+        b.extend_from_slice(&o.to_le_bytes());
+    }
+    b
+}
+
+pub fn hid(index: usize) -> u32 {
+    (index as u32) << 5
+}
+
+/// BTHHEADER (MS-PST 2.3.2.1).
+pub fn bth_header(cb_key: u8, cb_ent: u8, levels: u8, root: u32) -> Vec<u8> {
+    let mut h = vec![0xB5, cb_key, cb_ent, levels];
+    h.extend_from_slice(&root.to_le_bytes());
+    h
+}
+
+/// An XBLOCK (`levels` 1) or XXBLOCK (2) listing `children` (MS-PST 2.2.2.8.3.2.1–2).
+pub fn data_tree_block(levels: u8, total: u32, children: &[u64]) -> Vec<u8> {
+    let mut b = vec![0x01, levels];
+    b.extend_from_slice(&(children.len() as u16).to_le_bytes());
+    b.extend_from_slice(&total.to_le_bytes());
+    for c in children {
+        b.extend_from_slice(&c.to_le_bytes());
+    }
+    b
+}
+
+/// An SLBLOCK (MS-PST 2.2.2.8.3.3.1) of (subnode NID, data BID) entries.
+pub fn subnode_block(entries: &[(u32, u64)]) -> Vec<u8> {
+    let mut b = vec![0x02, 0x00];
+    b.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    b.extend_from_slice(&[0; 4]);
+    for (nid, bid) in entries {
+        b.extend_from_slice(&u64::from(*nid).to_le_bytes());
+        b.extend_from_slice(&bid.to_le_bytes());
+        b.extend_from_slice(&0u64.to_le_bytes());
+    }
+    b
+}
+
+/// A property context heap whose BTH is one leaf of (id, type, value) records (2.3.3.3).
+pub fn pc_block(records: &[(u16, u16, u32)]) -> Vec<u8> {
+    let mut leaf = Vec::new();
+    for (id, ty, value) in records {
+        leaf.extend_from_slice(&id.to_le_bytes());
+        leaf.extend_from_slice(&ty.to_le_bytes());
+        leaf.extend_from_slice(&value.to_le_bytes());
+    }
+    heap_block(0xBC, hid(1), &[bth_header(2, 6, 0, hid(2)), leaf])
+}
+
+/// The first message NID in the file's node B-tree (type 0x04) whose parent is a folder.
+pub fn first_message(craft: &Craft) -> u32 {
+    *craft.nodes.iter().find(|(nid, _)| *nid & 0x1F == 0x04).map(|(nid, _)| nid).unwrap()
+}
+
+/// The crafted files, by name, each reaching one hostile structure from a corpus file.
+pub fn cases(corpus_pst: &Path) -> Vec<(&'static str, Vec<u8>)> {
+    let mut out = Vec::new();
+    out.push(("bth-shared-index-store.pst", bth_shared_index(corpus_pst, 0x21)));
+    let message = first_message(&Craft::load(corpus_pst));
+    out.push(("bth-shared-index-message.pst", bth_shared_index(corpus_pst, message)));
+    out.push(("datatree-repeated-xblock.pst", repeated_xblock(corpus_pst, message)));
+    out.push(("datatree-repeated-leaf.pst", repeated_leaf(corpus_pst, message)));
+    out.push(("pc-unsorted-store.pst", unsorted_pc(corpus_pst, 0x21)));
+    out.push(("named-shared-string.pst", named_shared_string(corpus_pst)));
+    out.push(("folder-cycle.pst", folder_cycle(corpus_pst)));
+    out
+}
+
+/// A PC whose BTH has three index levels, every record of every level naming the same item
+/// one level down: without a visited set, 300³ leaf reads of 300 records each.
+pub fn bth_shared_index(corpus_pst: &Path, nid: u32) -> Vec<u8> {
+    let mut craft = Craft::load(corpus_pst);
+    // Items: 1 BTHHEADER, 2..=4 index levels 3..1 (each record → the next item), 5 the leaf.
+    let index = |child: u32| {
+        let mut item = Vec::new();
+        for key in 0..300u16 {
+            item.extend_from_slice(&key.to_le_bytes());
+            item.extend_from_slice(&child.to_le_bytes());
+        }
+        item
+    };
+    let mut leaf = Vec::new();
+    for key in 0..300u16 {
+        leaf.extend_from_slice(&key.to_le_bytes());
+        leaf.extend_from_slice(&0x0003u16.to_le_bytes()); // PtypInteger32, inline
+        leaf.extend_from_slice(&u32::from(key).to_le_bytes());
+    }
+    let items = [bth_header(2, 6, 3, hid(2)), index(hid(3)), index(hid(4)), index(hid(5)), leaf];
+    let payload = heap_block(0xBC, hid(1), &items);
+    assert!(payload.len() <= 8176, "heap of {} bytes", payload.len());
+    let bid = craft.add_block(payload, false);
+    craft.set_data(nid, bid);
+    craft.build()
+}
+
+/// A message whose data is an XXBLOCK naming one XBLOCK 1000 times.
+pub fn repeated_xblock(corpus_pst: &Path, nid: u32) -> Vec<u8> {
+    let mut craft = Craft::load(corpus_pst);
+    let heap = craft.node(nid).bid_data;
+    let size = craft.blocks[&heap].len() as u32;
+    let x = craft.add_block(data_tree_block(1, size, &[heap]), true);
+    let xx = craft.add_block(data_tree_block(2, size.saturating_mul(1000), &[x; 1000]), true);
+    craft.set_data(nid, xx);
+    craft.build()
+}
+
+/// A message whose data is an XBLOCK naming one data block 1000 times.
+pub fn repeated_leaf(corpus_pst: &Path, nid: u32) -> Vec<u8> {
+    let mut craft = Craft::load(corpus_pst);
+    let heap = craft.node(nid).bid_data;
+    let size = craft.blocks[&heap].len() as u32;
+    let x = craft.add_block(data_tree_block(1, size.saturating_mul(1000), &[heap; 1000]), true);
+    craft.set_data(nid, x);
+    craft.build()
+}
+
+/// A PC (the message store's) whose BTH leaf records are in descending key order.
+pub fn unsorted_pc(corpus_pst: &Path, nid: u32) -> Vec<u8> {
+    let mut craft = Craft::load(corpus_pst);
+    let bid = craft.node(nid).bid_data;
+    let original = pst::PstFile::from_reader(Box::new(craft.build()), OpenOptions::default())
+        .unwrap()
+        .property_context(NodeId(nid))
+        .unwrap();
+    let heap = craft.blocks.get_mut(&bid).expect("a PC in one block");
+    let ib_hnpm = u16::from_le_bytes([heap[0], heap[1]]) as usize;
+    let at = |i: usize| {
+        u16::from_le_bytes([heap[ib_hnpm + 4 + 2 * i], heap[ib_hnpm + 5 + 2 * i]]) as usize
+    };
+    let user_root = u32::from_le_bytes(heap[4..8].try_into().unwrap()) as usize >> 5;
+    let header = &heap[at(user_root - 1)..at(user_root)];
+    assert_eq!(header[3], 0, "a one-level BTH");
+    let leaf_index = u32::from_le_bytes(header[4..8].try_into().unwrap()) as usize >> 5;
+    let (start, end) = (at(leaf_index - 1), at(leaf_index));
+    let mut records: Vec<Vec<u8>> = heap[start..end].chunks(8).map(<[u8]>::to_vec).collect();
+    assert!(records.len() > 2 && original.tags().count() == records.len());
+    records.reverse();
+    heap[start..end].copy_from_slice(&records.concat());
+    craft.build()
+}
+
+/// The name-to-ID map with 16 336 string NAMEIDs all naming one 64 KB string (a file under
+/// the fuzz targets' 300 KB input cap): without a bound, 1 GB of names.
+pub fn named_shared_string(corpus_pst: &Path) -> Vec<u8> {
+    let mut craft = Craft::load(corpus_pst);
+    // The entry stream: 16 distinct 8 KB blocks of NAMEIDs (dwPropertyID 0 = the string's
+    // offset, wGuid 0b101 = PS_PUBLIC_STRINGS with N set, wPropIdx i).
+    let mut leaves = Vec::new();
+    let mut index = 0u16;
+    for block in 0..16u32 {
+        let mut b = Vec::with_capacity(8176);
+        for _ in 0..1021 {
+            b.extend_from_slice(&0u32.to_le_bytes());
+            b.extend_from_slice(&5u16.to_le_bytes());
+            b.extend_from_slice(&index.to_le_bytes());
+            index = (index + 1) % 0x7FFF;
+        }
+        b.extend_from_slice(&block.to_le_bytes()); // each block distinct
+        leaves.push(craft.add_block(b, false));
+    }
+    let total = leaves.len() as u32 * 8172;
+    let entries = craft.add_block(data_tree_block(1, total, &leaves), true);
+    // The string stream: one string filling 8 blocks.
+    let mut string_leaves = Vec::new();
+    for block in 0..8u32 {
+        let mut b = vec![b'a'; 8172];
+        if block == 0 {
+            b[..4].copy_from_slice(&(8 * 8172 - 4u32).to_le_bytes());
+        }
+        string_leaves.push(craft.add_block(b, false));
+    }
+    let strings = craft.add_block(data_tree_block(1, 8 * 8172, &string_leaves), true);
+    let sub = craft.add_block(subnode_block(&[(0x3F, entries), (0x5F, strings)]), true);
+    let pc = craft.add_block(
+        pc_block(&[(0x0002, 0x0102, 0), (0x0003, 0x0102, 0x3F), (0x0004, 0x0102, 0x5F)]),
+        false,
+    );
+    let node = craft.nodes.get_mut(&0x61).unwrap();
+    node.bid_data = pc;
+    node.bid_sub = sub;
+    craft.build()
+}
+
+/// Folders whose hierarchy tables form a cycle: every subfolder of the IPM subtree gets the
+/// IPM subtree's hierarchy table, so each lists itself and its siblings again.
+pub fn folder_cycle(corpus_pst: &Path) -> Vec<u8> {
+    let mut craft = Craft::load(corpus_pst);
+    let file = PstFile::from_reader(Box::new(craft.build()), OpenOptions::default()).unwrap();
+    let ipm = file.message_store().unwrap().ipm_subtree().unwrap();
+    let children = file.folder(ipm).unwrap().subfolder_nids().unwrap();
+    assert!(!children.is_empty());
+    let table = craft.node(ipm.with_type(0x0D).0);
+    for child in children {
+        let hierarchy = child.with_type(0x0D).0;
+        craft.nodes.insert(hierarchy, Node { nid_parent: child.0, ..table });
+    }
+    craft.build()
+}
