@@ -239,44 +239,54 @@ fn item_line(file: &PstFile, nid: NodeId) -> ItemLine {
 
 fn dump(path: &Path, out: Output) -> Result<(), CliError> {
     let file = open(path, false)?;
-    let dump = pst::dump::dump(&file).map_err(|e| failed(path, e))?;
     if out.is_json() {
-        // Byte for byte what pst_dump.py prints, so `diff` works without normalising.
-        let text = pst::dump::to_json_text(&dump);
-        let mut stdout = std::io::stdout().lock();
-        return match stdout.write_all(text.as_bytes()) {
-            Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+        // Byte for byte what pst_dump.py prints, so `diff` works without normalising; streamed
+        // item by item, so memory does not grow with the file.
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let written = pst::dump::write_json(&file, &mut stdout)
+            .and_then(|()| stdout.flush().map_err(PstError::Write));
+        return match written {
+            Ok(()) => Ok(()),
+            Err(PstError::Write(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(PstError::Write(err)) => {
                 Err(CliError::failed(format!("cannot write output: {err}")))
             }
-            _ => Ok(()),
+            Err(err) => Err(failed(path, err)),
         };
     }
-    // For people: folder paths with item counts, like `pst_dump.py --summary`.
-    let value = serde_json::to_value(&dump).map_err(|e| CliError::failed(e.to_string()))?;
-    out.emit(&value, |w| {
+    // For people: folder paths with item counts, like `pst_dump.py --summary`, in tree order.
+    let mut folders: Vec<(String, usize)> = Vec::new();
+    let mut open_folders: Vec<usize> = Vec::new();
+    pst::dump::walk::<PstError>(&file, &mut |event| {
+        match event {
+            pst::dump::DumpEvent::EnterFolder { name, .. } => {
+                let here = match open_folders.last() {
+                    None => String::new(),
+                    Some(&parent) => format!("{}/{}", folders[parent].0, name.unwrap_or("")),
+                };
+                folders.push((here, 0));
+                open_folders.push(folders.len() - 1);
+            }
+            pst::dump::DumpEvent::Item(_) => {
+                if let Some(&current) = open_folders.last() {
+                    folders[current].1 += 1;
+                }
+            }
+            pst::dump::DumpEvent::LeaveFolder => {
+                open_folders.pop();
+            }
+        }
+        Ok(())
+    })
+    .map_err(|e| failed(path, e))?;
+    out.emit(&folders, |w| {
         let mut total = 0;
-        summary(w, &value["root"], "", &mut total)?;
+        for (here, count) in &folders {
+            total += count;
+            writeln!(w, "{}\t{count}", if here.is_empty() { "/" } else { here })?;
+        }
         writeln!(w, "TOTAL\t{total}")
     })
-}
-
-fn summary(
-    w: &mut dyn Write,
-    folder: &serde_json::Value,
-    parent: &str,
-    total: &mut usize,
-) -> std::io::Result<()> {
-    let here = match folder["name"].as_str() {
-        None if parent.is_empty() => String::new(),
-        name => format!("{parent}/{}", name.unwrap_or("")),
-    };
-    let count = folder["messages"].as_array().map_or(0, Vec::len);
-    *total += count;
-    writeln!(w, "{}\t{count}", if here.is_empty() { "/" } else { &here })?;
-    for sub in folder["subfolders"].as_array().into_iter().flatten() {
-        summary(w, sub, &here, total)?;
-    }
-    Ok(())
 }
 
 fn check(path: &Path, out: Output) -> Result<(), CliError> {

@@ -47,6 +47,34 @@ fn dump_json_equals_the_expected_dump() {
 }
 
 #[test]
+fn dump_text_lists_every_folder_with_the_item_count_of_the_json_dump() {
+    // The text summary is built from the same streamed walk as `--json`: each folder's path and
+    // item count, in tree order, then the total.
+    let file = corpus("pst/aspose-Outlook.pst");
+    let json = json_output(&["--json", "pst", "dump", &file]);
+    fn expect(folder: &serde_json::Value, parent: Option<&str>, lines: &mut Vec<String>) {
+        let here = match parent {
+            None => String::new(),
+            Some(p) => format!("{p}/{}", folder["name"].as_str().unwrap_or("")),
+        };
+        let count = folder["messages"].as_array().unwrap().len();
+        lines.push(format!("{}\t{count}", if here.is_empty() { "/" } else { &here }));
+        for sub in folder["subfolders"].as_array().unwrap() {
+            expect(sub, Some(&here), lines);
+        }
+    }
+    let mut expected = Vec::new();
+    expect(&json["root"], None, &mut expected);
+    let total: usize =
+        expected.iter().map(|l| l.rsplit('\t').next().unwrap().parse::<usize>().unwrap()).sum();
+    assert!(total > 0 && expected.len() > 3, "the file has folders and items");
+    expected.push(format!("TOTAL\t{total}"));
+    let out = outpost().args(["pst", "dump", &file]).assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.lines().collect::<Vec<_>>(), expected);
+}
+
+#[test]
 fn ls_lists_the_items_of_a_folder_by_path() {
     let items = json_output(&[
         "--json",

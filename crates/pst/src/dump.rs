@@ -5,7 +5,7 @@
 //! sender_name, message_class, creation_time, delivery_time, plain_text_body_sha256,
 //! html_body_sha256, attachment_count, recipient_count}`, in table order.
 
-use crate::error::PstResult;
+use crate::error::{PstError, PstResult};
 use crate::ltp::PropertyContext;
 use crate::messaging::props::*;
 use crate::messaging::{Folder, PstFile, strip_subject_prefix};
@@ -71,11 +71,67 @@ pub struct DumpMessage {
     pub recipient_count: Option<usize>,
 }
 
-/// Dumps the whole file from the root folder (NID 0x122).
-pub fn dump(file: &PstFile) -> PstResult<Dump> {
+/// One step of a dump walk, in document order: a folder is entered, its subfolders follow
+/// (each entered and left), then its items, then it is left.
+#[derive(Debug)]
+pub enum DumpEvent<'a> {
+    /// A folder begins; `error` when it could not be opened (it then has no children).
+    EnterFolder {
+        name: Option<&'a str>,
+        error: Option<&'a str>,
+    },
+    Item(&'a DumpItem),
+    LeaveFolder,
+}
+
+/// Walks the file as the dump sees it, one event at a time, so a caller can write or count
+/// without holding the whole tree: memory stays at one item plus the node index, whatever
+/// the size of the file. `visit` may stop the walk by returning an error.
+pub fn walk<E: From<PstError>>(
+    file: &PstFile,
+    visit: &mut dyn FnMut(DumpEvent<'_>) -> Result<(), E>,
+) -> Result<(), E> {
     let root = file.root_folder()?;
     let children = Children::read(file)?;
-    Ok(Dump { root: dump_folder(&root, &children, true, 0) })
+    walk_folder(&root, &children, true, 0, visit)
+}
+
+/// Dumps the whole file from the root folder (NID 0x122) into memory (tests, small files;
+/// `write_json` streams).
+pub fn dump(file: &PstFile) -> PstResult<Dump> {
+    let mut stack: Vec<DumpFolder> = Vec::new();
+    let mut root = None;
+    walk::<PstError>(file, &mut |event| {
+        match event {
+            DumpEvent::EnterFolder { name, error } => stack.push(DumpFolder {
+                name: name.map(str::to_owned),
+                error: error.map(str::to_owned),
+                subfolders: Vec::new(),
+                messages: Vec::new(),
+            }),
+            DumpEvent::Item(item) => {
+                if let Some(folder) = stack.last_mut() {
+                    folder.messages.push(item.clone());
+                }
+            }
+            DumpEvent::LeaveFolder => {
+                let done = stack.pop();
+                match stack.last_mut() {
+                    Some(parent) => parent.subfolders.extend(done),
+                    None => root = done,
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(Dump {
+        root: root.unwrap_or(DumpFolder {
+            name: None,
+            error: None,
+            subfolders: Vec::new(),
+            messages: Vec::new(),
+        }),
+    })
 }
 
 /// The dump as pst_dump.py writes it (`json.dumps(indent=1, ensure_ascii=False)` plus a
@@ -90,61 +146,205 @@ pub fn to_json_text(dump: &Dump) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Streams the dump to `out`, byte for byte what `to_json_text(&dump(file)?)` returns, item
+/// by item: peak memory does not grow with the number of items.
+pub fn write_json(file: &PstFile, out: &mut dyn std::io::Write) -> PstResult<()> {
+    let mut writer = JsonDumpWriter { out, frames: Vec::new() };
+    walk::<PstError>(file, &mut |event| writer.event(event).map_err(PstError::Write))
+}
+
+/// Where a folder's JSON object is: still listing subfolders, or listing items; and whether
+/// an element was written to the open array yet.
+#[derive(Debug)]
+struct JsonFrame {
+    in_items: bool,
+    empty: bool,
+}
+
+/// Writes the pretty JSON of `to_json_text` (indent one space) as events arrive.
+struct JsonDumpWriter<'w> {
+    out: &'w mut dyn std::io::Write,
+    frames: Vec<JsonFrame>,
+}
+
+impl JsonDumpWriter<'_> {
+    /// The indent of the keys of the innermost open folder: the root's keys sit at 2.
+    fn key_indent(&self) -> usize {
+        2 * self.frames.len()
+    }
+
+    fn newline(&mut self, indent: usize) -> std::io::Result<()> {
+        write!(self.out, "\n{:indent$}", "")
+    }
+
+    /// Starts the next element of the innermost open array.
+    fn next_element(&mut self) -> std::io::Result<()> {
+        let indent = self.key_indent() + 1;
+        if let Some(frame) = self.frames.last_mut() {
+            if !std::mem::replace(&mut frame.empty, false) {
+                self.out.write_all(b",")?;
+            }
+            self.newline(indent)?;
+        }
+        Ok(())
+    }
+
+    fn close_array(&mut self) -> std::io::Result<()> {
+        let indent = self.key_indent();
+        if self.frames.last().is_some_and(|f| !f.empty) {
+            self.newline(indent)?;
+        }
+        self.out.write_all(b"]")
+    }
+
+    /// Closes the subfolder array and opens the item array, once per folder.
+    fn begin_items(&mut self) -> std::io::Result<()> {
+        if self.frames.last().is_none_or(|f| f.in_items) {
+            return Ok(());
+        }
+        self.close_array()?;
+        self.out.write_all(b",")?;
+        self.newline(self.key_indent())?;
+        self.out.write_all(b"\"messages\": [")?;
+        if let Some(frame) = self.frames.last_mut() {
+            *frame = JsonFrame { in_items: true, empty: true };
+        }
+        Ok(())
+    }
+
+    fn event(&mut self, event: DumpEvent<'_>) -> std::io::Result<()> {
+        match event {
+            DumpEvent::EnterFolder { name, error } => {
+                if self.frames.is_empty() {
+                    self.out.write_all(b"{\n \"root\": ")?;
+                } else {
+                    self.next_element()?;
+                }
+                self.out.write_all(b"{")?;
+                self.frames.push(JsonFrame { in_items: false, empty: true });
+                let indent = self.key_indent();
+                self.newline(indent)?;
+                write!(self.out, "\"name\": {}", json_string(name))?;
+                if let Some(error) = error {
+                    self.out.write_all(b",")?;
+                    self.newline(indent)?;
+                    write!(self.out, "\"error\": {}", json_string(Some(error)))?;
+                }
+                self.out.write_all(b",")?;
+                self.newline(indent)?;
+                self.out.write_all(b"\"subfolders\": [")
+            }
+            DumpEvent::Item(item) => {
+                self.begin_items()?;
+                self.next_element()?;
+                let indent = self.key_indent() + 1;
+                let text = pretty_json(item);
+                // serde_json escapes control characters, so every newline is a line break of
+                // the layout and the element only needs its lines shifted to its depth.
+                for (i, line) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        self.newline(indent)?;
+                    }
+                    self.out.write_all(line.as_bytes())?;
+                }
+                Ok(())
+            }
+            DumpEvent::LeaveFolder => {
+                self.begin_items()?;
+                self.close_array()?;
+                let indent = self.key_indent().saturating_sub(1);
+                self.frames.pop();
+                self.newline(indent)?;
+                self.out.write_all(b"}")?;
+                if self.frames.is_empty() {
+                    self.out.write_all(b"\n}\n")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn pretty_json(value: &impl Serialize) -> String {
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    // Plain structs of strings and integers always serialise.
+    let _ = value.serialize(&mut serializer);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn json_string(value: Option<&str>) -> String {
+    serde_json::to_string(&value).unwrap_or_else(|_| "null".into())
+}
+
 /// libpff lists a folder's subfolders and messages from the node B-tree (nodes whose
 /// `nidParent` is the folder), in NID order, not from the hierarchy/contents tables.
 struct Children {
-    by_parent: std::collections::HashMap<u32, Vec<NodeId>>,
+    /// `(nidParent, nid)` of every node but the self-parented ones, sorted: eight bytes a
+    /// node, where a map of vectors cost several times that on files of many items.
+    by_parent: Vec<(u32, u32)>,
     /// Folders already dumped: a `nidParent` cycle in a damaged file must not loop.
     visited: std::cell::RefCell<std::collections::HashSet<u32>>,
 }
 
 impl Children {
     fn read(file: &PstFile) -> PstResult<Children> {
-        let mut by_parent: std::collections::HashMap<u32, Vec<NodeId>> = Default::default();
+        let mut by_parent = Vec::new();
         file.ndb().for_each_node(|e| {
             if e.nid != e.nid_parent {
-                by_parent.entry(e.nid_parent.0).or_default().push(e.nid);
+                by_parent.push((e.nid_parent.0, e.nid.0));
             }
         })?;
+        // Stable: children keep node B-tree (NID) order, as libpff lists them.
+        by_parent.sort_by_key(|&(parent, _)| parent);
         Ok(Children { by_parent, visited: Default::default() })
     }
 
     fn of(&self, parent: NodeId, types: &[u8]) -> Vec<NodeId> {
-        self.by_parent.get(&parent.0).map_or_else(Vec::new, |v| {
-            v.iter().copied().filter(|n| types.contains(&n.type_code())).collect()
-        })
+        let start = self.by_parent.partition_point(|&(p, _)| p < parent.0);
+        self.by_parent[start..]
+            .iter()
+            .take_while(|&&(p, _)| p == parent.0)
+            .map(|&(_, nid)| NodeId(nid))
+            .filter(|n| types.contains(&n.type_code()))
+            .collect()
     }
 }
 
-fn dump_folder(folder: &Folder, children: &Children, is_root: bool, depth: usize) -> DumpFolder {
+fn walk_folder<E: From<PstError>>(
+    folder: &Folder,
+    children: &Children,
+    is_root: bool,
+    depth: usize,
+    visit: &mut dyn FnMut(DumpEvent<'_>) -> Result<(), E>,
+) -> Result<(), E> {
     let name = if is_root { None } else { folder.display_name() };
-    let mut subfolders = Vec::new();
+    visit(DumpEvent::EnterFolder { name: name.as_deref(), error: None })?;
     // A folder tree deeper than this is a cycle in a damaged file.
     if depth < 64 {
         for nid in children.of(folder.nid(), &[0x02, 0x03]) {
             if !children.visited.borrow_mut().insert(nid.0) {
                 continue;
             }
-            subfolders.push(match folder.file().folder(nid) {
-                Ok(sub) => dump_folder(&sub, children, false, depth + 1),
-                Err(err) => DumpFolder {
-                    name: None,
-                    error: Some(err.to_string()),
-                    subfolders: Vec::new(),
-                    messages: Vec::new(),
-                },
-            });
+            match folder.file().folder(nid) {
+                Ok(sub) => walk_folder(&sub, children, false, depth + 1, visit)?,
+                Err(err) => {
+                    let error = err.to_string();
+                    visit(DumpEvent::EnterFolder { name: None, error: Some(&error) })?;
+                    visit(DumpEvent::LeaveFolder)?;
+                }
+            }
         }
     }
-    let messages = children
-        .of(folder.nid(), &[0x04])
-        .into_iter()
-        .map(|nid| match dump_message(folder.file(), nid) {
+    for nid in children.of(folder.nid(), &[0x04]) {
+        let item = match dump_message(folder.file(), nid) {
             Ok(m) => DumpItem::Message(m),
             Err(err) => DumpItem::Error { error: err.to_string() },
-        })
-        .collect();
-    DumpFolder { name, error: None, subfolders, messages }
+        };
+        visit(DumpEvent::Item(&item))?;
+    }
+    visit(DumpEvent::LeaveFolder)
 }
 
 fn dump_message(file: &PstFile, nid: NodeId) -> PstResult<DumpMessage> {

@@ -63,6 +63,10 @@ pub enum PstError {
     #[error("{0}")]
     NotFound(String),
 
+    /// Writing a dump or export to its destination failed (not a problem of the file read).
+    #[error("cannot write the output: {0}")]
+    Write(std::io::Error),
+
     /// The store has a PidTagPstPassword CRC and no password, or another one, was given.
     #[error("{path}: {problem}")]
     Password { path: String, problem: String },
@@ -85,7 +89,7 @@ impl From<PstError> for mapi::MapiError {
             PstError::NodeNotFound { .. }
             | PstError::SubnodeNotFound { .. }
             | PstError::NotFound(_) => mapi::ErrorCode::NotFound,
-            PstError::Io { .. } => mapi::ErrorCode::DiskError,
+            PstError::Io { .. } | PstError::Write(_) => mapi::ErrorCode::DiskError,
             // As Outlook: a store that refuses its password refuses the logon.
             PstError::Password { .. } => mapi::ErrorCode::LogonFailed,
             PstError::UnsupportedVersion { .. } | PstError::UnsupportedCrypt(_) => {
