@@ -7,6 +7,18 @@ use serde_json::{Value, json};
 use service::{Notification, ServiceError};
 use std::io::Write;
 
+/// `watch` with `--no-instance`: refused. Events are raised by the process that makes a
+/// change; a watcher in its own process would see only its own changes, which are none, and
+/// print nothing for ever. Only the instance sees what every command does.
+pub fn no_instance_refusal() -> CliError {
+    CliError::bad_input(
+        "watch needs the instance: events come from the process that makes a change, and only \
+         the instance runs every command's changes; a watcher of its own (--no-instance or \
+         OUTPOST_NO_INSTANCE) would never see another process's writes. Run it without \
+         --no-instance (changes made with --no-instance are not seen either)",
+    )
+}
+
 /// Subscribes through the instance (starting it if needed) and prints one line per event.
 /// The first line says what is watched (`{"subscribed": ...}` with `--json`), so a script
 /// knows when events start to count. Exits 0 on SIGINT or SIGTERM, 1 when the instance goes

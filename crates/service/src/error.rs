@@ -20,6 +20,14 @@ pub enum ServiceError {
     NotRunning,
     #[error("the instance closed the connection")]
     Disconnected,
+    /// The socket failed under a call (the daemon died or was stopped).
+    #[error("the connection to the instance broke: {0}")]
+    ConnectionLost(String),
+    /// The daemon is exiting and lets no new client in.
+    #[error("the instance is shutting down")]
+    ShuttingDown,
+    #[error("the instance (pid {pid}) did not exit within {seconds} s")]
+    StopTimeout { pid: u32, seconds: u64 },
     #[error(transparent)]
     Mapi(#[from] MapiError),
     #[error("the instance is not supported on this platform yet")]
@@ -33,11 +41,14 @@ impl ServiceError {
             ServiceError::VersionMismatch { .. } => {
                 MapiError::new(ErrorCode::Version, self.to_string())
             }
-            ServiceError::NotRunning | ServiceError::Disconnected => {
+            ServiceError::NotRunning
+            | ServiceError::Disconnected
+            | ServiceError::ConnectionLost(_)
+            | ServiceError::ShuttingDown => {
                 MapiError::new(ErrorCode::EndOfSession, self.to_string())
             }
             ServiceError::Unsupported => MapiError::new(ErrorCode::NoSupport, self.to_string()),
-            ServiceError::StartTimeout { .. } => {
+            ServiceError::StartTimeout { .. } | ServiceError::StopTimeout { .. } => {
                 MapiError::new(ErrorCode::Timeout, self.to_string())
             }
             ServiceError::Io { source, .. }
@@ -50,8 +61,26 @@ impl ServiceError {
     }
 }
 
+impl ServiceError {
+    /// The instance went away under this client (died, was stopped, or is exiting): a fresh
+    /// instance may answer the same request.
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(
+            self,
+            ServiceError::Disconnected
+                | ServiceError::ConnectionLost(_)
+                | ServiceError::ShuttingDown
+        )
+    }
+}
+
 impl From<wire::FrameError> for ServiceError {
     fn from(err: wire::FrameError) -> ServiceError {
-        ServiceError::Protocol(err.to_string())
+        match err {
+            wire::FrameError::TooLarge { .. } => ServiceError::Protocol(err.to_string()),
+            wire::FrameError::Truncated { .. } | wire::FrameError::Io(_) => {
+                ServiceError::ConnectionLost(err.to_string())
+            }
+        }
     }
 }
