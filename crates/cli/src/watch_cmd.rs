@@ -4,7 +4,7 @@
 use crate::instance_cmd;
 use crate::output::CliError;
 use serde_json::{Value, json};
-use service::{Notification, ServiceError};
+use service::Notification;
 use std::io::Write;
 
 /// `watch` with `--no-instance`: refused. Events are raised by the process that makes a
@@ -65,7 +65,7 @@ pub fn run(folder: &str, profile: Option<&str>, json: bool) -> Result<(), CliErr
                         std::process::exit(0);
                     }
                 }
-                Err(ServiceError::Disconnected) => {
+                Err(err) if err.is_connection_lost() => {
                     eprintln!("outpost watch: the instance went away; stopping");
                     std::process::exit(1);
                 }

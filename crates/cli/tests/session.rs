@@ -129,6 +129,7 @@ fn profile_commands_create_list_set_default_and_delete() {
     home.run(&["profile", "set-default", "work"]).ok();
     assert_eq!(home.run(&["logon"]).ok().json()["profile"], "Work");
     assert_eq!(home.run(&["logon", "--profile", "Home"]).ok().json()["profile"], "Home");
+    home.run(&["profile", "set-default", "Home"]).ok();
     home.run(&["profile", "delete", "Work"]).ok();
     let err = home.run(&["logon", "--profile", "Work"]);
     assert_eq!(err.code, 1);
