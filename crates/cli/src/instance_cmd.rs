@@ -265,8 +265,9 @@ pub fn run_remote(cwd: &Path) -> Result<(), CliError> {
     };
     let reply = match call() {
         Ok(reply) => reply,
-        Err(LostOrFailed::Lost(lost)) if is_read_only(&argv) => {
-            // The instance died under a command that changes nothing: ask a fresh one.
+        Err(LostOrFailed::Lost(lost)) if lost.was_not_delivered() || is_read_only(&argv) => {
+            // The instance never saw the command, or died under one that changes nothing:
+            // ask a fresh one.
             tracing::info!(%lost, "the instance went away; retrying on a new one");
             call().map_err(LostOrFailed::into_cli)?
         }

@@ -180,7 +180,14 @@ impl Client {
     pub fn call(&mut self, method: &str, params: Value) -> Result<Value, ServiceError> {
         let id = self.next_id;
         self.next_id += 1;
-        self.send(&ClientMessage::Request { id, method: method.to_owned(), params })?;
+        self.send(&ClientMessage::Request { id, method: method.to_owned(), params }).map_err(
+            |err| match err {
+                // On a Unix socket a write fails at once once the peer has closed: the
+                // request did not reach the instance.
+                ServiceError::ConnectionLost(detail) => ServiceError::NotDelivered(detail),
+                other => other,
+            },
+        )?;
         let mut chunks = Vec::new();
         loop {
             match self.receive()? {

@@ -23,6 +23,10 @@ pub enum ServiceError {
     /// The socket failed under a call (the daemon died or was stopped).
     #[error("the connection to the instance broke: {0}")]
     ConnectionLost(String),
+    /// The request could not be sent: the instance had closed the connection (after a
+    /// silence, or it exited), so it never saw the request and sending it again is safe.
+    #[error("the instance had closed the connection: {0}")]
+    NotDelivered(String),
     /// The daemon is exiting and lets no new client in.
     #[error("the instance is shutting down")]
     ShuttingDown,
@@ -44,6 +48,7 @@ impl ServiceError {
             ServiceError::NotRunning
             | ServiceError::Disconnected
             | ServiceError::ConnectionLost(_)
+            | ServiceError::NotDelivered(_)
             | ServiceError::ShuttingDown => {
                 MapiError::new(ErrorCode::EndOfSession, self.to_string())
             }
@@ -69,8 +74,16 @@ impl ServiceError {
             self,
             ServiceError::Disconnected
                 | ServiceError::ConnectionLost(_)
+                | ServiceError::NotDelivered(_)
                 | ServiceError::ShuttingDown
         )
+    }
+}
+
+impl ServiceError {
+    /// The instance cannot have acted on the request: any request may be sent again.
+    pub fn was_not_delivered(&self) -> bool {
+        matches!(self, ServiceError::NotDelivered(_) | ServiceError::ShuttingDown)
     }
 }
 
