@@ -795,15 +795,15 @@ mod tests {
             let mut got = Vec::new();
             while got.len() < 3 {
                 // A timeout that fires mid-read must not lose bytes.
-                if let Ok(step) = tokio::time::timeout(
+                let step = tokio::time::timeout(
                     Duration::from_micros(50),
                     frames.step(&mut server, MAX_FRAME_LEN),
                 )
-                .await
-                {
-                    if let Step::Frame(frame) = step.unwrap() {
-                        got.push(frame);
-                    }
+                .await;
+                if let Ok(Ok(Step::Frame(frame))) = step {
+                    got.push(frame);
+                } else if let Ok(Err(err)) = step {
+                    panic!("{err}");
                 }
             }
             writer.await.unwrap();
