@@ -306,16 +306,7 @@ fn absolutize(command: &mut SessionCommand, cwd: &Path) {
     };
     match command {
         SessionCommand::Store { command: StoreCommand::Add { path, .. }, .. } => fix_path(path),
-        SessionCommand::Store { command: StoreCommand::Remove { store }, .. } => {
-            // The file of an unavailable store is gone: a relative text with a directory
-            // part is a path all the same.
-            if Path::new(store.as_str()).is_relative() && store.contains(std::path::MAIN_SEPARATOR)
-            {
-                *store = cwd.join(&*store).display().to_string();
-            } else {
-                fix_store(store)
-            }
-        }
+        SessionCommand::Store { command: StoreCommand::Remove { store }, .. } => fix_store(store),
         SessionCommand::Folders { store: Some(store), .. }
         | SessionCommand::DefaultFolder { store: Some(store), .. }
         | SessionCommand::Items { store: Some(store), .. } => fix_store(store),
@@ -336,7 +327,7 @@ pub fn run(
         SessionCommand::Profile { command } => profile_cmd(app, command, out),
         SessionCommand::Stores { profile } => stores_cmd(&logon(sessions, &profile)?, out),
         SessionCommand::Store { profile, command } => {
-            store_cmd(&logon(sessions, &profile)?, command, out)
+            store_cmd(&logon(sessions, &profile)?, command, cwd, out)
         }
         SessionCommand::Folders { profile, store, depth } => {
             folders_cmd(&logon(sessions, &profile)?, store.as_deref(), depth, out)
@@ -655,7 +646,12 @@ fn stores_cmd(ns: &NameSpace, out: Output) -> Result<(), CliError> {
     })
 }
 
-fn store_cmd(ns: &NameSpace, command: StoreCommand, out: Output) -> Result<(), CliError> {
+fn store_cmd(
+    ns: &NameSpace,
+    command: StoreCommand,
+    cwd: &Path,
+    out: Output,
+) -> Result<(), CliError> {
     match command {
         StoreCommand::Add { path, display_name, password } => {
             let options = AddStoreOptions { display_name, password };
@@ -675,8 +671,13 @@ fn store_cmd(ns: &NameSpace, command: StoreCommand, out: Output) -> Result<(), C
             let store = match ns.find_store(&text) {
                 Ok(store) => store,
                 // A store whose file is gone is no `Store`, but the profile still lists it.
+                // Its file is gone, so a relative path was not made absolute: try it both ways.
                 Err(not_mounted) => {
-                    let Ok(gone) = ns.remove_unavailable_store(&text) else {
+                    let relative = cwd.join(&text).display().to_string();
+                    let Ok(gone) = ns
+                        .remove_unavailable_store(&text)
+                        .or_else(|_| ns.remove_unavailable_store(&relative))
+                    else {
                         return Err(failed(not_mounted));
                     };
                     let doc = serde_json::json!({ "removed": {

@@ -331,7 +331,17 @@ fn a_store_whose_file_is_gone_can_be_removed_by_name_or_path() {
     assert_eq!(stores["unavailable_stores"].as_array().unwrap().len(), 2, "{stores}");
     let removed = home.run(&["store", "remove", "gone by name"]).ok().json();
     assert_eq!(removed["removed"]["unavailable"], true);
-    home.run(&["store", "remove", &by_path]).ok();
+    // By a path relative to the caller's directory (which is not the instance's).
+    let relative = Path::new(&by_path).strip_prefix(home.path()).unwrap();
+    let output = Command::cargo_bin("outpost")
+        .unwrap()
+        .current_dir(home.path())
+        .env("OUTPOST_HOME", home.path())
+        .env("OUTPOST_INSTANCE_IDLE_SECONDS", "5")
+        .args(["store", "remove", relative.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stores = home.run(&["stores"]).ok().json();
     assert_eq!(stores["unavailable_stores"].as_array().unwrap().len(), 0, "{stores}");
     let missing = home.run(&["store", "remove", "gone by name"]);
