@@ -366,7 +366,7 @@ fn a_silent_connection_without_subscription_does_not_keep_the_daemon_alive() {
     let home = Home::new();
     let output = home
         .command(&["instance", "start", "--json"])
-        .env("OUTPOST_INSTANCE_IDLE_SECONDS", "1")
+        .env("OUTPOST_INSTANCE_IDLE_SECONDS", "2")
         .output()
         .unwrap();
     assert!(output.status.success());
@@ -384,7 +384,7 @@ fn a_watching_connection_keeps_the_daemon_alive() {
     let home = Home::new();
     let output = home
         .command(&["instance", "start", "--json"])
-        .env("OUTPOST_INSTANCE_IDLE_SECONDS", "1")
+        .env("OUTPOST_INSTANCE_IDLE_SECONDS", "2")
         .output()
         .unwrap();
     assert!(output.status.success());
@@ -396,7 +396,8 @@ fn a_watching_connection_keeps_the_daemon_alive() {
         r#"{"type":"request","id":1,"method":"subscribe","params":{"folder":"inbox"}}"#,
     );
     assert_eq!(receive_frame(&mut watcher)["type"], "response");
-    let died = wait_until(Duration::from_secs(3), || !process_alive(pid));
+    // Twice the idle timeout.
+    let died = wait_until(Duration::from_secs(4), || !process_alive(pid));
     assert!(!died, "the daemon exited under a watcher");
     drop(watcher);
     assert!(wait_until(Duration::from_secs(15), || !process_alive(pid)));
