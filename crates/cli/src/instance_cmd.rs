@@ -20,6 +20,22 @@ use std::time::Duration;
 
 /// Environment override of the idle timeout, in seconds (tests and short-lived automation).
 pub const IDLE_TIMEOUT_ENV: &str = "OUTPOST_INSTANCE_IDLE_SECONDS";
+/// Overrides of the connection time limits, in seconds (fractions allowed), for tests:
+/// handshake (10 s), stall in the middle of a frame (30 s), silence without a subscription
+/// (600 s). See docs/PROTOCOL.md.
+pub const HANDSHAKE_TIMEOUT_ENV: &str = "OUTPOST_INSTANCE_HANDSHAKE_SECONDS";
+pub const STALL_TIMEOUT_ENV: &str = "OUTPOST_INSTANCE_STALL_SECONDS";
+pub const SILENCE_TIMEOUT_ENV: &str = "OUTPOST_INSTANCE_SILENCE_SECONDS";
+
+/// How long `instance stop` waits for the daemon to exit.
+const STOP_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A duration in seconds from the environment; unset, unreadable or not positive: `None`.
+fn seconds_from_env(name: &str) -> Option<Duration> {
+    let seconds = std::env::var(name).ok()?.trim().parse::<f64>().ok()?;
+    (seconds.is_finite() && seconds > 0.0 && seconds < 1e9)
+        .then(|| Duration::from_secs_f64(seconds))
+}
 
 #[derive(Debug, Subcommand)]
 pub enum InstanceCommand {
@@ -102,6 +118,8 @@ impl SessionHandler {
         let sink = Arc::new(ConnectionSink { connection: connection.clone(), subscription: id });
         let subscription = ns.events().subscribe(filter, sink);
         self.subscriptions().entry(connection.id()).or_default().insert(id, subscription);
+        // A watcher sends nothing for hours: the connection must not be closed for silence.
+        connection.hold();
         let folder_view = match &folder {
             Some(folder) => json!({
                 "entry_id": folder.entry_id(),
@@ -121,6 +139,9 @@ impl SessionHandler {
             .subscriptions()
             .get_mut(&connection.id())
             .and_then(|subscriptions| subscriptions.remove(&id));
+        if removed.is_some() {
+            connection.release();
+        }
         Ok(json!({ "unsubscribed": removed.is_some() }))
     }
 
@@ -209,6 +230,11 @@ impl Handler for SessionHandler {
             "subscribe" => self.subscribe(params, connection),
             "unsubscribe" => self.unsubscribe(params, connection),
             "item_get" => self.item_get(params),
+            "logoff" => {
+                let profile = params.get("profile").and_then(Value::as_str);
+                let profiles = self.sessions.logoff(profile).map_err(cli_to_mapi)?;
+                Ok(json!({ "logged_off": profiles }))
+            }
             _ => Err(MapiError::new(ErrorCode::NoSupport, format!("unknown method {method:?}"))),
         }
     }
@@ -232,9 +258,29 @@ pub fn run_remote(cwd: &Path) -> Result<(), CliError> {
                 .map_err(|arg| CliError::bad_input(format!("argument {arg:?} is not UTF-8")))
         })
         .collect::<Result<Vec<String>, CliError>>()?;
-    let mut client = get_or_start()?;
-    let reply =
-        client.call("session", json!({ "argv": argv, "cwd": cwd })).map_err(service_error)?;
+    let request = json!({ "argv": argv, "cwd": cwd });
+    let call = || -> Result<Value, LostOrFailed> {
+        let mut client = get_or_start()?;
+        client.call("session", request.clone()).map_err(LostOrFailed::classify)
+    };
+    let reply = match call() {
+        Ok(reply) => reply,
+        Err(LostOrFailed::Lost(lost)) if lost.was_not_delivered() || is_read_only(&argv) => {
+            // The instance never saw the command, or died under one that changes nothing:
+            // ask a fresh one.
+            tracing::info!(%lost, "the instance went away; retrying on a new one");
+            call().map_err(LostOrFailed::into_cli)?
+        }
+        Err(LostOrFailed::Lost(lost)) => {
+            return Err(CliError::failed(format!(
+                "the instance went away while running `outpost {}` ({lost}); whether the \
+                 change was made is unknown: check with a read-only command (`outpost items \
+                 FOLDER`, `outpost item get ID`, `outpost stores`) before running it again",
+                argv.join(" ")
+            )));
+        }
+        Err(failed) => return Err(failed.into_cli()),
+    };
     if let Some(output) = reply["output"].as_str() {
         let mut stdout = std::io::stdout().lock();
         // A closed pipe is not a failure of the command (as in Output::emit).
@@ -254,6 +300,56 @@ pub fn run_remote(cwd: &Path) -> Result<(), CliError> {
             })
         }
     }
+}
+
+/// A call through the instance that failed: the instance went away (the outcome of the
+/// request is unknown), or something else.
+enum LostOrFailed {
+    Lost(ServiceError),
+    Failed(CliError),
+}
+
+impl LostOrFailed {
+    fn classify(err: ServiceError) -> LostOrFailed {
+        if err.is_connection_lost() {
+            LostOrFailed::Lost(err)
+        } else {
+            LostOrFailed::Failed(service_error(err))
+        }
+    }
+
+    fn into_cli(self) -> CliError {
+        match self {
+            LostOrFailed::Lost(err) => service_error(err),
+            LostOrFailed::Failed(err) => err,
+        }
+    }
+}
+
+impl From<CliError> for LostOrFailed {
+    fn from(err: CliError) -> LostOrFailed {
+        LostOrFailed::Failed(err)
+    }
+}
+
+/// Whether a session command only reads, so it may run again on a fresh instance when the
+/// first one died under it (`logon` writes profiles.toml on first use only, and the same
+/// way each time).
+fn is_read_only(argv: &[String]) -> bool {
+    use session_cmd::{FolderCommand, ItemCommand, ProfileCommand, SessionCommand as C};
+    let Ok((command, _)) = crate::parse_session_request(argv.to_vec()) else { return false };
+    matches!(
+        command,
+        C::Logon { .. }
+            | C::Stores { .. }
+            | C::Folders { .. }
+            | C::DefaultFolder { .. }
+            | C::Folder { command: FolderCommand::Get { .. }, .. }
+            | C::Items { .. }
+            | C::Item { command: ItemCommand::Get { .. }, .. }
+            | C::CompareIds { .. }
+            | C::Profile { command: ProfileCommand::List }
+    )
 }
 
 fn service_error(err: ServiceError) -> CliError {
@@ -282,6 +378,15 @@ pub fn run(command: InstanceCommand, out: Output) -> Result<(), CliError> {
             if let Some(seconds) = idle_timeout.or(from_env) {
                 config.idle_timeout = Duration::from_secs(seconds);
             }
+            for (name, limit) in [
+                (HANDSHAKE_TIMEOUT_ENV, &mut config.handshake_timeout),
+                (STALL_TIMEOUT_ENV, &mut config.stall_timeout),
+                (SILENCE_TIMEOUT_ENV, &mut config.silence_timeout),
+            ] {
+                if let Some(duration) = seconds_from_env(name) {
+                    *limit = duration;
+                }
+            }
             let handler = SessionHandler::new(Sessions::from_environment()?);
             match service::daemon::run(config, Arc::new(handler)) {
                 // Someone else is already serving: that is the outcome the caller wanted.
@@ -306,6 +411,18 @@ pub fn run(command: InstanceCommand, out: Output) -> Result<(), CliError> {
                     let mut status =
                         client.call("status", serde_json::Value::Null).map_err(service_error)?;
                     status["running"] = serde_json::Value::Bool(true);
+                    // The profiles with a session in the instance (`outpost logoff` ends one).
+                    let mut logged_on: Vec<String> = status["session"]["sessions"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|s| s["profile"].as_str())
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_owned)
+                        .collect();
+                    logged_on.sort();
+                    logged_on.dedup();
+                    status["logged_on"] = json!(logged_on);
                     status
                 }
                 None => serde_json::json!({"running": false}),
@@ -323,6 +440,17 @@ pub fn run(command: InstanceCommand, out: Output) -> Result<(), CliError> {
                 )?;
                 writeln!(w, "clients:   {}", status["clients"])?;
                 writeln!(w, "idle stop: {} s", status["idle_timeout_seconds"])?;
+                let logged_on: Vec<&str> = status["logged_on"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                writeln!(
+                    w,
+                    "logged on: {}",
+                    if logged_on.is_empty() { "(none)".to_owned() } else { logged_on.join(", ") }
+                )?;
                 writeln!(w, "runtime:   {}", status["runtime_dir"].as_str().unwrap_or(""))
             })
         }
@@ -330,18 +458,85 @@ pub fn run(command: InstanceCommand, out: Output) -> Result<(), CliError> {
             let result = match Client::connect(&paths()?) {
                 Ok(mut client) => {
                     let pid = client.welcome().pid;
-                    client.call("stop", serde_json::Value::Null).map_err(service_error)?;
+                    match client.call("stop", serde_json::Value::Null) {
+                        // Gone before it could answer: stopped all the same.
+                        Ok(_) => {}
+                        Err(err) if err.is_connection_lost() => {}
+                        Err(err) => return Err(service_error(err)),
+                    }
+                    drop(client);
+                    // "stopped" only once it has: the next command must not reach it.
+                    if !service::wait_for_exit(&paths()?, STOP_TIMEOUT).map_err(service_error)? {
+                        return Err(service_error(ServiceError::StopTimeout {
+                            pid,
+                            seconds: STOP_TIMEOUT.as_secs(),
+                        }));
+                    }
                     serde_json::json!({"stopped": true, "pid": pid})
+                }
+                // Already exiting: wait for it as above.
+                Err(ServiceError::ShuttingDown) => {
+                    if !service::wait_for_exit(&paths()?, STOP_TIMEOUT).map_err(service_error)? {
+                        return Err(CliError::failed(format!(
+                            "the instance is shutting down but did not exit within {} s",
+                            STOP_TIMEOUT.as_secs()
+                        )));
+                    }
+                    serde_json::json!({"stopped": true})
                 }
                 Err(ServiceError::NotRunning) => {
                     serde_json::json!({"stopped": false, "running": false})
                 }
                 Err(err) => return Err(service_error(err)),
             };
-            out.emit(&result, |w| match result["pid"].as_u64() {
-                Some(pid) => writeln!(w, "stopped the instance (pid {pid})"),
-                None => writeln!(w, "no instance is running"),
+            out.emit(&result, |w| match (result["stopped"].as_bool(), result["pid"].as_u64()) {
+                (Some(true), Some(pid)) => writeln!(w, "stopped the instance (pid {pid})"),
+                (Some(true), None) => writeln!(w, "stopped the instance"),
+                _ => writeln!(w, "no instance is running"),
             })
         }
     }
+}
+
+/// `outpost logoff [--profile P]`: ends the instance's session of the profile, so the next
+/// command logs on again (rereading the profile, reopening its stores). Without an
+/// instance there is no session to end: it says so and succeeds.
+pub fn logoff(profile: Option<&str>, no_instance: bool, out: Output) -> Result<(), CliError> {
+    let doc = if no_instance {
+        json!({
+            "logged_off": [],
+            "running": false,
+            "note": "with --no-instance every command logs on and off by itself; nothing to do",
+        })
+    } else {
+        match Client::connect(&paths()?) {
+            Ok(mut client) => {
+                let mut params = json!({});
+                if let Some(profile) = profile {
+                    params["profile"] = profile.into();
+                }
+                let mut answer = client.call("logoff", params).map_err(service_error)?;
+                answer["running"] = true.into();
+                answer
+            }
+            Err(ServiceError::NotRunning | ServiceError::ShuttingDown) => {
+                json!({ "logged_off": [], "running": false })
+            }
+            Err(err) => return Err(service_error(err)),
+        }
+    };
+    out.emit(&doc, |w| {
+        if let Some(note) = doc["note"].as_str() {
+            return writeln!(w, "{note}");
+        }
+        if doc["running"] == false {
+            return writeln!(w, "no instance is running; nothing is logged on");
+        }
+        let names: Vec<&str> =
+            doc["logged_off"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        match names.as_slice() {
+            [] => writeln!(w, "not logged on; nothing to do"),
+            names => writeln!(w, "logged off {}", names.join(", ")),
+        }
+    })
 }

@@ -71,6 +71,13 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         profile: Option<String>,
     },
+    /// End the instance's session of a profile: the next command logs on again (rereads the
+    /// profile, reopens its stores). `instance status` shows who is logged on.
+    Logoff {
+        /// The profile to log off [default: the default profile].
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+    },
     #[command(flatten)]
     Session(session_cmd::SessionCommand),
 }
@@ -83,20 +90,31 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Entryid(command) => entryid_cmd::run(command, out),
         Command::Pst { command } => pst_cmd::run(command, out),
         Command::Mailbox(command) => mailbox_cmd::run(command, out),
-        Command::Watch { folder, profile } => watch_cmd::run(&folder, profile.as_deref(), cli.json),
+        Command::Watch { folder, profile } => {
+            if no_instance(cli.no_instance) {
+                return Err(watch_cmd::no_instance_refusal());
+            }
+            watch_cmd::run(&folder, profile.as_deref(), cli.json)
+        }
+        Command::Logoff { profile } => {
+            instance_cmd::logoff(profile.as_deref(), no_instance(cli.no_instance), out)
+        }
         Command::Session(command) => {
             let cwd = std::env::current_dir().map_err(|err| {
                 CliError::failed(format!("cannot read the current directory: {err}"))
             })?;
-            let opted_out =
-                std::env::var_os("OUTPOST_NO_INSTANCE").is_some_and(|v| !v.is_empty() && v != "0");
-            if cli.no_instance || opted_out {
+            if no_instance(cli.no_instance) {
                 session_cmd::run(&session_cmd::Sessions::from_environment()?, command, &cwd, out)
             } else {
                 instance_cmd::run_remote(&cwd)
             }
         }
     }
+}
+
+/// `--no-instance`, or `OUTPOST_NO_INSTANCE=1`.
+fn no_instance(flag: bool) -> bool {
+    flag || std::env::var_os("OUTPOST_NO_INSTANCE").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 /// Parses a session command sent to the instance (the client's arguments, verbatim).

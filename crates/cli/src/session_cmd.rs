@@ -122,8 +122,13 @@ pub enum ProfileCommand {
     List,
     /// A new profile with its own embedded mailbox.
     Create { name: String },
-    /// Delete a profile (its files stay on disk).
-    Delete { name: String },
+    /// Delete a profile (its files stay on disk). The default profile needs --force.
+    Delete {
+        name: String,
+        /// Delete it even if it is the default profile.
+        #[arg(long)]
+        force: bool,
+    },
     /// Make a profile the default.
     SetDefault { name: String },
 }
@@ -237,6 +242,30 @@ impl Sessions {
         Ok(ns)
     }
 
+    /// Logs off the session of `profile` (the default profile for `None`) and forgets it, so
+    /// the next command logs on afresh. Returns the profiles logged off (none when it was
+    /// not logged on).
+    pub fn logoff(&self, profile: Option<&str>) -> Result<Vec<String>, CliError> {
+        let name = match profile.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(name) => name.to_owned(),
+            None => self.app.default_profile_name().map_err(failed)?,
+        };
+        let mut cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut logged_off = Vec::new();
+        cache.by_profile.retain(|_, ns| {
+            let current = ns.current_profile_name();
+            if name.is_empty() || !current.eq_ignore_ascii_case(&name) {
+                return true;
+            }
+            ns.logoff();
+            if !logged_off.contains(&current) {
+                logged_off.push(current);
+            }
+            false
+        });
+        Ok(logged_off)
+    }
+
     /// What the instance reports in `status`: the profiles logged on and their stores.
     pub fn describe(&self) -> serde_json::Value {
         let cache = self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -298,7 +327,7 @@ pub fn run(
         SessionCommand::Profile { command } => profile_cmd(app, command, out),
         SessionCommand::Stores { profile } => stores_cmd(&logon(sessions, &profile)?, out),
         SessionCommand::Store { profile, command } => {
-            store_cmd(&logon(sessions, &profile)?, command, out)
+            store_cmd(&logon(sessions, &profile)?, command, cwd, out)
         }
         SessionCommand::Folders { profile, store, depth } => {
             folders_cmd(&logon(sessions, &profile)?, store.as_deref(), depth, out)
@@ -544,7 +573,9 @@ fn logon_cmd(ns: &NameSpace, out: Output) -> Result<(), CliError> {
 
 fn profile_cmd(app: &Application, command: ProfileCommand, out: Output) -> Result<(), CliError> {
     let profile_error = |err: SessionError| match err {
-        SessionError::InvalidProfileName(_) => bad_input(err),
+        SessionError::InvalidProfileName(_) | SessionError::DefaultProfileDelete { .. } => {
+            bad_input(err)
+        }
         other => failed(other),
     };
     match command {
@@ -576,8 +607,10 @@ fn profile_cmd(app: &Application, command: ProfileCommand, out: Output) -> Resul
             let profile = app.create_profile(&name).map_err(profile_error)?;
             out.emit(&profile, |w| writeln!(w, "created profile {}", profile.name))
         }
-        ProfileCommand::Delete { name } => {
-            let profile = app.delete_profile(&name).map_err(profile_error)?;
+        ProfileCommand::Delete { name, force } => {
+            let profile =
+                if force { app.force_delete_profile(&name) } else { app.delete_profile(&name) }
+                    .map_err(profile_error)?;
             out.emit(&profile, |w| {
                 writeln!(w, "deleted profile {} (its store files are kept)", profile.name)
             })
@@ -613,7 +646,12 @@ fn stores_cmd(ns: &NameSpace, out: Output) -> Result<(), CliError> {
     })
 }
 
-fn store_cmd(ns: &NameSpace, command: StoreCommand, out: Output) -> Result<(), CliError> {
+fn store_cmd(
+    ns: &NameSpace,
+    command: StoreCommand,
+    cwd: &Path,
+    out: Output,
+) -> Result<(), CliError> {
     match command {
         StoreCommand::Add { path, display_name, password } => {
             let options = AddStoreOptions { display_name, password };
@@ -629,8 +667,29 @@ fn store_cmd(ns: &NameSpace, command: StoreCommand, out: Output) -> Result<(), C
                 )
             })
         }
-        StoreCommand::Remove { store } => {
-            let store = ns.find_store(&store).map_err(failed)?;
+        StoreCommand::Remove { store: text } => {
+            let store = match ns.find_store(&text) {
+                Ok(store) => store,
+                // A store whose file is gone is no `Store`, but the profile still lists it.
+                // Its file is gone, so a relative path was not made absolute: try it both ways.
+                Err(not_mounted) => {
+                    let relative = cwd.join(&text).display().to_string();
+                    let Ok(gone) = ns
+                        .remove_unavailable_store(&text)
+                        .or_else(|_| ns.remove_unavailable_store(&relative))
+                    else {
+                        return Err(failed(not_mounted));
+                    };
+                    let doc = serde_json::json!({ "removed": {
+                        "display_name": gone.config.display_name,
+                        "file_path": gone.config.path,
+                        "unavailable": true,
+                    }});
+                    return out.emit(&doc, |w| {
+                        writeln!(w, "removed {} (it was unavailable)", gone.config.display_name)
+                    });
+                }
+            };
             ns.remove_store_by(&store).map_err(failed)?;
             let view = store_view(&store, false);
             out.emit(&serde_json::json!({ "removed": view }), |w| {

@@ -4,8 +4,20 @@
 use crate::instance_cmd;
 use crate::output::CliError;
 use serde_json::{Value, json};
-use service::{Notification, ServiceError};
+use service::Notification;
 use std::io::Write;
+
+/// `watch` with `--no-instance`: refused. Events are raised by the process that makes a
+/// change; a watcher in its own process would see only its own changes, which are none, and
+/// print nothing for ever. Only the instance sees what every command does.
+pub fn no_instance_refusal() -> CliError {
+    CliError::bad_input(
+        "watch needs the instance: events come from the process that makes a change, and only \
+         the instance runs every command's changes; a watcher of its own (--no-instance or \
+         OUTPOST_NO_INSTANCE) would never see another process's writes. Run it without \
+         --no-instance (changes made with --no-instance are not seen either)",
+    )
+}
 
 /// Subscribes through the instance (starting it if needed) and prints one line per event.
 /// The first line says what is watched (`{"subscribed": ...}` with `--json`), so a script
@@ -53,7 +65,7 @@ pub fn run(folder: &str, profile: Option<&str>, json: bool) -> Result<(), CliErr
                         std::process::exit(0);
                     }
                 }
-                Err(ServiceError::Disconnected) => {
+                Err(err) if err.is_connection_lost() => {
                     eprintln!("outpost watch: the instance went away; stopping");
                     std::process::exit(1);
                 }

@@ -234,3 +234,243 @@ fn only_the_owner_can_reach_the_socket() {
         );
     }
 }
+
+fn send_frame(stream: &mut UnixStream, json: &str) {
+    stream.write_all(&(json.len() as u32).to_le_bytes()).unwrap();
+    stream.write_all(json.as_bytes()).unwrap();
+}
+
+fn receive_frame(stream: &mut UnixStream) -> serde_json::Value {
+    let mut header = [0u8; 4];
+    stream.read_exact(&mut header).unwrap();
+    let mut payload = vec![0u8; u32::from_le_bytes(header) as usize];
+    stream.read_exact(&mut payload).unwrap();
+    serde_json::from_slice(&payload).unwrap()
+}
+
+/// A raw connection past its handshake.
+fn greeted(socket: &Path) -> UnixStream {
+    let mut stream = UnixStream::connect(socket).unwrap();
+    send_frame(
+        &mut stream,
+        r#"{"type":"hello","protocol_version":1,"client_version":"t","pid":1}"#,
+    );
+    assert_eq!(receive_frame(&mut stream)["type"], "welcome");
+    stream
+}
+
+/// Whether the daemon closes `stream` (end of file) rather than leaving it open, waiting at
+/// most `limit` for the answer.
+fn closed_by_daemon(stream: &mut UnixStream, limit: Duration) -> bool {
+    stream.set_read_timeout(Some(limit)).unwrap();
+    let mut byte = [0u8; 1];
+    match stream.read(&mut byte) {
+        Ok(0) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+        Ok(_) => false,
+    }
+}
+
+fn memory_kib(pid: u64, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with(field)).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn clients_that_declare_16_mib_and_send_nothing_do_not_make_the_daemon_allocate_it() {
+    let home = Home::new();
+    let pid = home.json(&["instance", "start", "--json"])["pid"].as_u64().unwrap();
+    let before = memory_kib(pid, "VmSize:");
+    // A hello may not be that long (it is refused at once); requests may.
+    let mut hello = UnixStream::connect(home.socket()).unwrap();
+    let _ = hello.write_all(&[0, 0, 0, 1, b'{']);
+    assert!(closed_by_daemon(&mut hello, Duration::from_secs(20)), "16 MiB hello kept");
+    let mut clients = Vec::new();
+    for _ in 0..120 {
+        let mut stream = greeted(&home.socket());
+        stream.write_all(&[0, 0, 0, 1, b'{']).unwrap();
+        clients.push(stream);
+    }
+    // Every declaration has been read once the daemon answers a later client.
+    assert_eq!(home.json(&["instance", "status", "--json"])["pid"].as_u64(), Some(pid));
+    // Allocating the declared lengths would add 16 MiB a client (mapped, so counted in
+    // VmSize even before it is touched): 1.9 GiB for 120 clients.
+    let grew =
+        wait_until(Duration::from_secs(2), || memory_kib(pid, "VmSize:") > before + 256 * 1024);
+    assert!(!grew, "VmSize went from {before} KiB to {} KiB", memory_kib(pid, "VmSize:"));
+    assert!(memory_kib(pid, "VmRSS:") < 512 * 1024);
+    drop(clients);
+}
+
+#[test]
+fn a_client_that_does_not_finish_its_handshake_is_closed() {
+    let home = Home::new();
+    let output = home
+        .command(&["instance", "start", "--json"])
+        .env("OUTPOST_INSTANCE_HANDSHAKE_SECONDS", "0.3")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let mut silent = UnixStream::connect(home.socket()).unwrap();
+    assert!(closed_by_daemon(&mut silent, Duration::from_secs(20)), "silent client kept");
+    // Half a hello, then nothing: closed as well.
+    let mut half = UnixStream::connect(home.socket()).unwrap();
+    half.write_all(&[60, 0, 0, 0, b'{']).unwrap();
+    assert!(closed_by_daemon(&mut half, Duration::from_secs(20)), "half hello kept");
+}
+
+#[test]
+fn a_client_that_stalls_in_the_middle_of_a_frame_is_closed() {
+    let home = Home::new();
+    let output = home
+        .command(&["instance", "start", "--json"])
+        .env("OUTPOST_INSTANCE_STALL_SECONDS", "0.3")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let mut stalled = greeted(&home.socket());
+    stalled.write_all(&[100, 0, 0, 0]).unwrap();
+    stalled.write_all(br#"{"type":"req"#).unwrap();
+    assert!(closed_by_daemon(&mut stalled, Duration::from_secs(20)), "stalled client kept");
+}
+
+#[test]
+fn a_silent_connection_is_closed_unless_it_holds_a_subscription() {
+    let home = Home::new();
+    let output = home
+        .command(&["instance", "start", "--json"])
+        .env("OUTPOST_INSTANCE_SILENCE_SECONDS", "0.5")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let mut watcher = greeted(&home.socket());
+    send_frame(
+        &mut watcher,
+        r#"{"type":"request","id":1,"method":"subscribe","params":{"folder":"inbox"}}"#,
+    );
+    let subscribed = receive_frame(&mut watcher);
+    assert_eq!(subscribed["type"], "response", "{subscribed}");
+    let mut idle = greeted(&home.socket());
+    assert!(closed_by_daemon(&mut idle, Duration::from_secs(20)), "silent client kept");
+    // The watcher was just as silent, for longer: it is still served.
+    std::thread::sleep(Duration::from_secs(1));
+    send_frame(&mut watcher, r#"{"type":"request","id":2,"method":"ping","params":null}"#);
+    watcher.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let pong = receive_frame(&mut watcher);
+    assert_eq!((pong["type"].as_str(), pong["id"].as_u64()), (Some("response"), Some(2)));
+}
+
+#[test]
+fn a_silent_connection_without_subscription_does_not_keep_the_daemon_alive() {
+    let home = Home::new();
+    let output = home
+        .command(&["instance", "start", "--json"])
+        .env("OUTPOST_INSTANCE_IDLE_SECONDS", "2")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let pid = status["pid"].as_u64().unwrap();
+    let _silent = greeted(&home.socket());
+    assert!(
+        wait_until(Duration::from_secs(15), || !process_alive(pid)),
+        "a silent client kept daemon {pid} running"
+    );
+}
+
+#[test]
+fn a_watching_connection_keeps_the_daemon_alive() {
+    let home = Home::new();
+    let output = home
+        .command(&["instance", "start", "--json"])
+        .env("OUTPOST_INSTANCE_IDLE_SECONDS", "2")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let pid = status["pid"].as_u64().unwrap();
+    let mut watcher = greeted(&home.socket());
+    send_frame(
+        &mut watcher,
+        r#"{"type":"request","id":1,"method":"subscribe","params":{"folder":"inbox"}}"#,
+    );
+    assert_eq!(receive_frame(&mut watcher)["type"], "response");
+    // Twice the idle timeout.
+    let died = wait_until(Duration::from_secs(4), || !process_alive(pid));
+    assert!(!died, "the daemon exited under a watcher");
+    drop(watcher);
+    assert!(wait_until(Duration::from_secs(15), || !process_alive(pid)));
+}
+
+#[test]
+fn stop_returns_once_the_daemon_is_gone_and_the_next_command_gets_a_new_one() {
+    let home = Home::new();
+    let first = home.json(&["instance", "start", "--json"])["pid"].as_u64().unwrap();
+    // Keep the daemon busy with a logged-on session, as a user's would be.
+    home.json(&["logon", "--json"]);
+    let stopped = home.json(&["instance", "stop", "--json"]);
+    assert_eq!(stopped["stopped"], true);
+    // Its lock is free: no part of it is left to answer.
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(home.dir.path().join("run/instance.lock"))
+        .unwrap();
+    assert!(lock.try_lock().is_ok(), "instance.lock still held after stop");
+    drop(lock);
+    assert!(!home.socket().exists());
+    let second = home.json(&["instance", "start", "--json"])["pid"].as_u64().unwrap();
+    assert_ne!(first, second);
+}
+
+/// Stands in for an instance that dies in the middle of each call: it greets the client,
+/// reads its request, and goes away (socket removed) without answering. Returns the
+/// requests it saw.
+fn dying_instance(home: &Home) -> std::thread::JoinHandle<Vec<serde_json::Value>> {
+    let run = home.dir.path().join("run");
+    std::fs::create_dir_all(&run).unwrap();
+    let listener = std::os::unix::net::UnixListener::bind(home.socket()).unwrap();
+    let socket = home.socket();
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let hello = receive_frame(&mut stream);
+        assert_eq!(hello["type"], "hello");
+        send_frame(
+            &mut stream,
+            r#"{"type":"welcome","protocol_version":1,"server_version":"dying","pid":1}"#,
+        );
+        let request = receive_frame(&mut stream);
+        std::fs::remove_file(&socket).unwrap();
+        drop(listener);
+        drop(stream);
+        vec![request]
+    })
+}
+
+#[test]
+fn a_read_only_command_is_retried_on_a_fresh_instance_when_the_daemon_dies() {
+    let home = Home::new();
+    let dying = dying_instance(&home);
+    let output = home.run(&["stores", "--json"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let stores: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(stores["profile"], "Outlook");
+    let seen = dying.join().unwrap();
+    assert_eq!(seen[0]["params"]["argv"][0], "stores");
+    assert!(home.running_pid().is_some(), "no fresh instance answered");
+}
+
+#[test]
+fn a_write_whose_daemon_dies_says_its_outcome_is_unknown() {
+    let home = Home::new();
+    let dying = dying_instance(&home);
+    let output = home.run(&["item", "create", "inbox", "--subject", "maybe"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("unknown") && stderr.contains("outpost items"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert_eq!(dying.join().unwrap().len(), 1);
+    // Not sent again: no instance was started for a second try.
+    assert!(!home.socket().exists(), "the write was retried");
+}

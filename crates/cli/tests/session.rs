@@ -129,6 +129,7 @@ fn profile_commands_create_list_set_default_and_delete() {
     home.run(&["profile", "set-default", "work"]).ok();
     assert_eq!(home.run(&["logon"]).ok().json()["profile"], "Work");
     assert_eq!(home.run(&["logon", "--profile", "Home"]).ok().json()["profile"], "Home");
+    home.run(&["profile", "set-default", "Home"]).ok();
     home.run(&["profile", "delete", "Work"]).ok();
     let err = home.run(&["logon", "--profile", "Work"]);
     assert_eq!(err.code, 1);
@@ -271,4 +272,78 @@ fn stores_are_added_found_by_name_or_path_and_removed() {
     assert_eq!(removing_default.code, 1);
     let nothing = home.run(&["store", "add", home.path().join("none.pst").to_str().unwrap()]);
     assert_eq!(nothing.code, 1);
+}
+
+#[test]
+fn profiles_whose_names_used_to_collide_keep_their_items_apart() {
+    let home = Home::new();
+    let slash = home.run(&["profile", "create", "a/b"]).ok().json();
+    let underscore = home.run(&["profile", "create", "a_b"]).ok().json();
+    assert_ne!(slash["store"][0]["path"], underscore["store"][0]["path"]);
+    home.run(&["item", "create", "inbox", "--subject", "for a/b", "--profile", "a/b"]).ok();
+    let listed = home.run(&["items", "inbox", "--profile", "a_b"]).ok().json();
+    assert_eq!(listed["count"], 0, "{listed}");
+    let listed = home.run(&["items", "inbox", "--profile", "a/b"]).ok().json();
+    assert_eq!(listed["count"], 1, "{listed}");
+}
+
+#[test]
+fn an_empty_profile_name_is_refused_before_anything_is_written() {
+    let home = Home::new();
+    let refused = home.run(&["profile", "create", ""]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    let mailboxes = home.path().join("data/mailboxes");
+    let left: Vec<_> = match std::fs::read_dir(&mailboxes) {
+        Ok(entries) => entries.map(|e| e.unwrap().file_name()).collect(),
+        Err(_) => Vec::new(),
+    };
+    assert!(left.is_empty(), "left behind in {}: {left:?}", mailboxes.display());
+}
+
+#[test]
+fn deleting_the_default_profile_needs_force() {
+    let home = Home::new();
+    home.run(&["logon"]).ok();
+    let refused = home.run(&["profile", "delete", "Outlook"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    let message = refused.error()["error"].as_str().unwrap().to_owned();
+    assert!(message.contains("default profile") && message.contains("--force"), "{message}");
+    // Nothing changed: the next command still works on the same profile.
+    assert_eq!(home.run(&["logon"]).ok().json()["profile"], "Outlook");
+    home.run(&["profile", "delete", "Outlook", "--force"]).ok();
+    let list = home.run(&["profile", "list"]).ok().json();
+    assert_eq!(list["profiles"].as_array().unwrap().len(), 0, "{list}");
+}
+
+#[test]
+fn a_store_whose_file_is_gone_can_be_removed_by_name_or_path() {
+    let home = Home::new();
+    home.run(&["logon"]).ok();
+    let by_name = home.extra_mailbox("ByName");
+    let by_path = home.extra_mailbox("ByPath");
+    home.run(&["store", "add", &by_name, "--display-name", "Gone by name"]).ok();
+    home.run(&["store", "add", &by_path, "--display-name", "Gone by path"]).ok();
+    std::fs::remove_file(&by_name).unwrap();
+    std::fs::remove_file(&by_path).unwrap();
+    // The instance keeps stores open between commands: log off so the next logon sees it.
+    home.run(&["logoff"]).ok();
+    let stores = home.run(&["stores"]).ok().json();
+    assert_eq!(stores["unavailable_stores"].as_array().unwrap().len(), 2, "{stores}");
+    let removed = home.run(&["store", "remove", "gone by name"]).ok().json();
+    assert_eq!(removed["removed"]["unavailable"], true);
+    // By a path relative to the caller's directory (which is not the instance's).
+    let relative = Path::new(&by_path).strip_prefix(home.path()).unwrap();
+    let output = Command::cargo_bin("outpost")
+        .unwrap()
+        .current_dir(home.path())
+        .env("OUTPOST_HOME", home.path())
+        .env("OUTPOST_INSTANCE_IDLE_SECONDS", "5")
+        .args(["store", "remove", relative.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stores = home.run(&["stores"]).ok().json();
+    assert_eq!(stores["unavailable_stores"].as_array().unwrap().len(), 0, "{stores}");
+    let missing = home.run(&["store", "remove", "gone by name"]);
+    assert_eq!(missing.code, 1);
 }

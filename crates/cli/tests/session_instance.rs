@@ -102,3 +102,34 @@ fn a_relative_path_means_the_callers_directory_not_the_instances() {
     let expected = work.path().join("mine.pst").display().to_string();
     assert!(stores.contains(&expected), "{stores}");
 }
+
+#[test]
+fn logoff_ends_the_instances_session_and_status_shows_who_is_logged_on() {
+    let home = Home::new();
+    home.stdout(&["logon"]);
+    home.stdout(&["profile", "create", "Work"]);
+    home.stdout(&["logon"]);
+    home.stdout(&["logon", "--profile", "work"]);
+    let status: serde_json::Value =
+        serde_json::from_str(&home.stdout(&["instance", "status", "--json"])).unwrap();
+    assert_eq!(status["logged_on"], serde_json::json!(["Outlook", "Work"]), "{status}");
+    let text = home.stdout(&["instance", "status"]);
+    assert!(text.contains("logged on: Outlook, Work"), "{text}");
+
+    let off: serde_json::Value =
+        serde_json::from_str(&home.stdout(&["logoff", "--profile", "WORK", "--json"])).unwrap();
+    assert_eq!(off["logged_off"], serde_json::json!(["Work"]), "{off}");
+    let status: serde_json::Value =
+        serde_json::from_str(&home.stdout(&["instance", "status", "--json"])).unwrap();
+    assert_eq!(status["logged_on"], serde_json::json!(["Outlook"]), "{status}");
+    assert!(home.stdout(&["logoff"]).contains("logged off Outlook"));
+    assert!(home.stdout(&["logoff"]).contains("not logged on"));
+    let status: serde_json::Value =
+        serde_json::from_str(&home.stdout(&["instance", "status", "--json"])).unwrap();
+    assert_eq!(status["logged_on"], serde_json::json!([]), "{status}");
+    // The next command logs on again.
+    assert!(home.stdout(&["logon", "--json"]).contains("\"Outlook\""));
+
+    let in_process = home.stdout(&["--no-instance", "logoff"]);
+    assert!(in_process.contains("nothing to do"), "{in_process}");
+}

@@ -202,3 +202,24 @@ fn a_watcher_that_never_reads_does_not_hold_up_writers() {
     let _ = watcher.kill();
     let _ = watcher.wait();
 }
+
+#[test]
+fn watch_without_the_instance_is_refused_with_a_reason() {
+    let home = Home::new();
+    for (args, env) in [
+        (&["--no-instance", "watch", "inbox"][..], None),
+        (&["watch", "inbox", "--json"][..], Some("1")),
+    ] {
+        let mut command = home.command(args);
+        if let Some(value) = env {
+            command.env("OUTPOST_NO_INSTANCE", value);
+        }
+        let output = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("watch needs the instance"), "{stderr}");
+        assert!(output.stdout.is_empty());
+    }
+    // It did not start an instance behind the user's back.
+    assert!(!home.instance_paths().socket.exists());
+}

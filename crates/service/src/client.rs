@@ -5,7 +5,7 @@ use mapi::MapiError;
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::ffi::OsString;
-use std::fs::OpenOptions;
+use std::fs::{OpenOptions, TryLockError};
 use std::io::ErrorKind;
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
@@ -56,14 +56,18 @@ impl Client {
 
     /// Connects, or starts the daemon with `launcher` and connects once it answers.
     /// Starters serialise on `start.lock`: of many racing clients one starts the daemon and
-    /// the others find it when they get the lock.
+    /// the others find it when they get the lock. A daemon that is shutting down is not
+    /// attached to: the new one starts once it has exited.
     pub fn get_or_start(
         paths: &InstancePaths,
         launcher: &Launcher,
         timeout: Duration,
     ) -> Result<Client, ServiceError> {
+        let needs_start = |err: &ServiceError| {
+            matches!(err, ServiceError::NotRunning) || err.is_connection_lost()
+        };
         match Client::connect(paths) {
-            Err(ServiceError::NotRunning) => {}
+            Err(err) if needs_start(&err) => {}
             other => return other,
         }
         paths.create_dir()?;
@@ -77,8 +81,19 @@ impl Client {
             .lock()
             .map_err(|source| ServiceError::Io { path: paths.start_lock.clone(), source })?;
         match Client::connect(paths) {
-            Err(ServiceError::NotRunning) => {}
+            Err(err) if needs_start(&err) => {}
             other => return other,
+        }
+        // A daemon still holding the instance lock is exiting (or starting by hand): a new
+        // one could not take the lock, so wait for it to go.
+        if !wait_for_exit(paths, timeout)? {
+            return match Client::connect(paths) {
+                Err(err) if needs_start(&err) => Err(ServiceError::StartTimeout {
+                    seconds: timeout.as_secs(),
+                    detail: Some("the previous instance did not exit".to_owned()),
+                }),
+                other => other,
+            };
         }
         let log = OpenOptions::new()
             .create(true)
@@ -152,6 +167,9 @@ impl Client {
             {
                 Err(ServiceError::VersionMismatch { server: 0, client: PROTOCOL_VERSION })
             }
+            ServerMessage::Error { error, .. } if is_shutting_down(&error) => {
+                Err(ServiceError::ShuttingDown)
+            }
             ServerMessage::Error { error, .. } => Err(ServiceError::Mapi(MapiError::from(error))),
             other => Err(ServiceError::Protocol(format!("expected welcome, got {other:?}"))),
         }
@@ -162,7 +180,14 @@ impl Client {
     pub fn call(&mut self, method: &str, params: Value) -> Result<Value, ServiceError> {
         let id = self.next_id;
         self.next_id += 1;
-        self.send(&ClientMessage::Request { id, method: method.to_owned(), params })?;
+        self.send(&ClientMessage::Request { id, method: method.to_owned(), params }).map_err(
+            |err| match err {
+                // On a Unix socket a write fails at once once the peer has closed: the
+                // request did not reach the instance.
+                ServiceError::ConnectionLost(detail) => ServiceError::NotDelivered(detail),
+                other => other,
+            },
+        )?;
         let mut chunks = Vec::new();
         loop {
             match self.receive()? {
@@ -176,6 +201,9 @@ impl Client {
                 }
                 ServerMessage::Chunk { id: got, data } if got == id => chunks.push(data),
                 ServerMessage::Error { id: Some(got), error } if got == id => {
+                    if is_shutting_down(&error) {
+                        return Err(ServiceError::ShuttingDown);
+                    }
                     return Err(ServiceError::Mapi(MapiError::from(error)));
                 }
                 ServerMessage::Error { id: None, error } => {
@@ -223,6 +251,42 @@ impl Client {
         let frame =
             wire::read_frame(&mut self.stream, MAX_FRAME_LEN)?.ok_or(ServiceError::Disconnected)?;
         wire::decode_server(&frame).map_err(|err| ServiceError::Protocol(err.to_string()))
+    }
+}
+
+/// The daemon's answer when it is exiting (daemon::shutting_down).
+fn is_shutting_down(error: &wire::ErrorBody) -> bool {
+    error.code == mapi::ErrorCode::EndOfSession.value()
+        && error.message == crate::daemon::SHUTTING_DOWN
+}
+
+/// Waits until no daemon holds the instance lock, for at most `timeout`; `true` once none
+/// does. The lock is held for a daemon's whole life and released by the kernel when its
+/// process ends, so this is the moment the daemon is gone (or as good as: it has nothing
+/// left to answer with).
+pub fn wait_for_exit(paths: &InstancePaths, timeout: Duration) -> Result<bool, ServiceError> {
+    let io = |source| ServiceError::Io { path: paths.instance_lock.clone(), source };
+    let file = match OpenOptions::new().write(true).open(&paths.instance_lock) {
+        Ok(file) => file,
+        Err(err) if err.kind() == ErrorKind::NotFound => return Ok(true),
+        Err(source) => return Err(io(source)),
+    };
+    let deadline = Instant::now() + timeout;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match file.try_lock() {
+            // Released at once: a daemon starting now must find it free (it retries briefly).
+            Ok(()) => {
+                file.unlock().map_err(io)?;
+                return Ok(true);
+            }
+            Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            Err(TryLockError::WouldBlock) => return Ok(false),
+            Err(TryLockError::Error(source)) => return Err(io(source)),
+        }
     }
 }
 

@@ -20,6 +20,18 @@ pub enum ServiceError {
     NotRunning,
     #[error("the instance closed the connection")]
     Disconnected,
+    /// The socket failed under a call (the daemon died or was stopped).
+    #[error("the connection to the instance broke: {0}")]
+    ConnectionLost(String),
+    /// The request could not be sent: the instance had closed the connection (after a
+    /// silence, or it exited), so it never saw the request and sending it again is safe.
+    #[error("the instance had closed the connection: {0}")]
+    NotDelivered(String),
+    /// The daemon is exiting and lets no new client in.
+    #[error("the instance is shutting down")]
+    ShuttingDown,
+    #[error("the instance (pid {pid}) did not exit within {seconds} s")]
+    StopTimeout { pid: u32, seconds: u64 },
     #[error(transparent)]
     Mapi(#[from] MapiError),
     #[error("the instance is not supported on this platform yet")]
@@ -33,11 +45,15 @@ impl ServiceError {
             ServiceError::VersionMismatch { .. } => {
                 MapiError::new(ErrorCode::Version, self.to_string())
             }
-            ServiceError::NotRunning | ServiceError::Disconnected => {
+            ServiceError::NotRunning
+            | ServiceError::Disconnected
+            | ServiceError::ConnectionLost(_)
+            | ServiceError::NotDelivered(_)
+            | ServiceError::ShuttingDown => {
                 MapiError::new(ErrorCode::EndOfSession, self.to_string())
             }
             ServiceError::Unsupported => MapiError::new(ErrorCode::NoSupport, self.to_string()),
-            ServiceError::StartTimeout { .. } => {
+            ServiceError::StartTimeout { .. } | ServiceError::StopTimeout { .. } => {
                 MapiError::new(ErrorCode::Timeout, self.to_string())
             }
             ServiceError::Io { source, .. }
@@ -50,8 +66,34 @@ impl ServiceError {
     }
 }
 
+impl ServiceError {
+    /// The instance went away under this client (died, was stopped, or is exiting): a fresh
+    /// instance may answer the same request.
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(
+            self,
+            ServiceError::Disconnected
+                | ServiceError::ConnectionLost(_)
+                | ServiceError::NotDelivered(_)
+                | ServiceError::ShuttingDown
+        )
+    }
+}
+
+impl ServiceError {
+    /// The instance cannot have acted on the request: any request may be sent again.
+    pub fn was_not_delivered(&self) -> bool {
+        matches!(self, ServiceError::NotDelivered(_) | ServiceError::ShuttingDown)
+    }
+}
+
 impl From<wire::FrameError> for ServiceError {
     fn from(err: wire::FrameError) -> ServiceError {
-        ServiceError::Protocol(err.to_string())
+        match err {
+            wire::FrameError::TooLarge { .. } => ServiceError::Protocol(err.to_string()),
+            wire::FrameError::Truncated { .. } | wire::FrameError::Io(_) => {
+                ServiceError::ConnectionLost(err.to_string())
+            }
+        }
     }
 }

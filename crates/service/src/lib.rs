@@ -15,7 +15,7 @@ pub mod error;
 pub mod paths;
 pub mod remote;
 
-pub use client::{Client, Launcher};
+pub use client::{Client, Launcher, wait_for_exit};
 pub use daemon::{Connection, DaemonConfig, Handler, NotifyOutcome};
 pub use error::ServiceError;
 pub use paths::InstancePaths;

@@ -174,6 +174,9 @@ impl OutlookSession for NameSpace {
 #[derive(Debug)]
 pub struct RemoteSession {
     client: Mutex<Client>,
+    /// How to reach the instance again when the connection is lost (the instance closes a
+    /// connection that stays silent for 10 minutes, and may have been restarted).
+    reconnect: Option<(InstancePaths, Option<(Launcher, Duration)>)>,
     profile: Mutex<Option<String>>,
     /// Relative paths in commands are taken relative to this directory.
     cwd: PathBuf,
@@ -182,7 +185,9 @@ pub struct RemoteSession {
 impl RemoteSession {
     /// Attached to the running instance; `NotRunning` if there is none.
     pub fn connect(paths: &InstancePaths) -> Result<RemoteSession, ServiceError> {
-        Ok(RemoteSession::from_client(Client::connect(paths)?))
+        let mut remote = RemoteSession::from_client(Client::connect(paths)?);
+        remote.reconnect = Some((paths.clone(), None));
+        Ok(remote)
     }
 
     /// Attached to the running instance, started with `launcher` if nothing answers (the
@@ -192,20 +197,42 @@ impl RemoteSession {
         launcher: &Launcher,
         timeout: Duration,
     ) -> Result<RemoteSession, ServiceError> {
-        Ok(RemoteSession::from_client(Client::get_or_start(paths, launcher, timeout)?))
+        let mut remote =
+            RemoteSession::from_client(Client::get_or_start(paths, launcher, timeout)?);
+        remote.reconnect = Some((paths.clone(), Some((launcher.clone(), timeout))));
+        Ok(remote)
     }
 
     pub fn from_client(client: Client) -> RemoteSession {
         RemoteSession {
             client: Mutex::new(client),
+            reconnect: None,
             profile: Mutex::new(None),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
         }
     }
 
+    /// One call. When the connection turns out to be lost (closed for silence, or the
+    /// instance restarted), the call is sent again once on a new connection if it never
+    /// reached the instance or only reads; a write that may have run is not.
     fn call(&self, method: &str, params: Value) -> Result<Value, MapiError> {
         let mut client = self.client.lock().unwrap_or_else(|e| e.into_inner());
-        client.call(method, params).map_err(|err| err.to_mapi())
+        match client.call(method, params.clone()) {
+            Err(err)
+                if err.was_not_delivered()
+                    || (err.is_connection_lost() && is_read_only(method, &params)) =>
+            {
+                let Some((paths, start)) = &self.reconnect else { return Err(err.to_mapi()) };
+                let fresh = match start {
+                    Some((launcher, timeout)) => Client::get_or_start(paths, launcher, *timeout),
+                    None => Client::connect(paths),
+                }
+                .map_err(|e| e.to_mapi())?;
+                *client = fresh;
+                client.call(method, params).map_err(|e| e.to_mapi())
+            }
+            other => other.map_err(|e| e.to_mapi()),
+        }
     }
 
     /// Runs one session command in the instance with `--json` and returns its document.
@@ -239,6 +266,18 @@ impl RemoteSession {
                 format!("the instance answered {args:?} with unreadable JSON: {err}"),
             )
         })
+    }
+}
+
+/// Whether a request only reads (see [`RemoteSession::call`]).
+fn is_read_only(method: &str, params: &Value) -> bool {
+    match method {
+        "item_get" | "ping" | "status" => true,
+        "session" => matches!(
+            params["argv"][0].as_str(),
+            Some("logon" | "stores" | "default-folder" | "items" | "folders" | "compare-ids")
+        ),
+        _ => false,
     }
 }
 

@@ -6,7 +6,7 @@ use crate::namespace::NameSpace;
 use crate::paths::OutpostPaths;
 use crate::profile::{
     DEFAULT_PROFILE_NAME, Profile, ProfileRegistry, ProfileSet, StoreConfig, StoreKind,
-    UserIdentity,
+    UserIdentity, validate_profile_name,
 };
 use mapi::{ErrorCode, MapiError};
 use std::path::PathBuf;
@@ -127,20 +127,44 @@ impl Application {
     }
 
     /// Creates a profile with one new embedded mailbox for the current OS user. The first
-    /// profile becomes the default.
+    /// profile becomes the default. The name is checked before anything is written.
     pub fn create_profile(&self, name: &str) -> SessionResult<Profile> {
+        validate_profile_name(name)?;
         self.inner.registry.update(|set| {
             if set.get(name).is_some() {
                 return Err(SessionError::ProfileExists(name.to_owned()));
             }
-            let profile = new_profile_with_mailbox(&self.inner.paths, name)?;
+            let profile = new_profile_with_mailbox(&self.inner.paths, set, name)?;
             set.add(profile.clone())?;
             Ok(profile)
         })
     }
 
     /// Deletes a profile. Its store files stay on disk (as when Outlook removes a profile).
+    /// The default profile is refused ([`SessionError::DefaultProfileDelete`]): every call
+    /// without a profile name uses it, so deleting it by mistake breaks them all. Use
+    /// [`Application::force_delete_profile`] to delete it anyway.
     pub fn delete_profile(&self, name: &str) -> SessionResult<Profile> {
+        self.inner.registry.update(|set| {
+            let is_default = set.default_profile.as_deref().is_some_and(|default| {
+                set.get(name).is_some_and(|p| p.name.eq_ignore_ascii_case(default))
+            });
+            if is_default {
+                let canonical = set.get(name).map(|p| p.name.clone()).unwrap_or_default();
+                let others: Vec<String> = set
+                    .names()
+                    .into_iter()
+                    .filter(|n| !n.eq_ignore_ascii_case(&canonical))
+                    .collect();
+                return Err(SessionError::DefaultProfileDelete { name: canonical, others });
+            }
+            set.remove(name)
+        })
+    }
+
+    /// Deletes a profile even when it is the default one (there is then no default profile,
+    /// or, once no profile is left, the next logon creates `Outlook` again).
+    pub fn force_delete_profile(&self, name: &str) -> SessionResult<Profile> {
         self.inner.registry.update(|set| set.remove(name))
     }
 
@@ -169,23 +193,69 @@ pub fn os_user_identity() -> UserIdentity {
     UserIdentity { display_name: user, address: format!("{local}@localhost") }
 }
 
-/// A file name for a profile's mailbox: letters, digits, `-`, `_`, `.` kept, the rest `_`.
+/// Longest mailbox file stem kept as is; longer encodings end in a hash of the name instead
+/// (file names are limited to 255 bytes).
+const MAX_MAILBOX_STEM: usize = 160;
+
+/// A file name for a profile's mailbox, one per name: ASCII letters, digits, `-`, `_` and `.`
+/// stay (except a leading `.`, so the file is never hidden); every other byte of the name's
+/// UTF-8 is written `%XX`. Distinct names give distinct files (percent-encoding is
+/// reversible), so `a/b` and `a_b` no longer share a mailbox. A stem longer than
+/// [`MAX_MAILBOX_STEM`] is cut and ends in a 64-bit FNV-1a hash of the whole name.
 fn mailbox_file_name(profile: &str) -> String {
-    let stem: String = profile
-        .chars()
-        .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' })
-        .collect();
-    format!("{}.mailbox", stem.trim_start_matches('.'))
+    let mut stem = String::with_capacity(profile.len());
+    for (i, byte) in profile.bytes().enumerate() {
+        let kept = byte.is_ascii_alphanumeric() || b"-_".contains(&byte) || (byte == b'.' && i > 0);
+        if kept {
+            stem.push(char::from(byte));
+        } else {
+            stem.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    if stem.len() > MAX_MAILBOX_STEM {
+        let hash = profile.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+        // Cut on a character boundary (the stem is ASCII) and never inside a `%XX`.
+        let mut cut = MAX_MAILBOX_STEM;
+        while stem[..cut].ends_with('%') || stem[..cut.saturating_sub(1)].ends_with('%') {
+            cut -= 1;
+        }
+        stem = format!("{}~{hash:016x}", &stem[..cut]);
+    }
+    format!("{stem}.mailbox")
 }
 
 /// A profile `name` with one embedded mailbox (created unless a mailbox file of that name is
-/// already there, which is then reused: deleting a profile keeps its files).
-pub(crate) fn new_profile_with_mailbox(paths: &OutpostPaths, name: &str) -> SessionResult<Profile> {
+/// already there, which is then reused: deleting a profile keeps its files). A file that a
+/// profile in `set` already uses is never reused: older versions mapped several names to one
+/// file, and two profiles must not share a mailbox.
+pub(crate) fn new_profile_with_mailbox(
+    paths: &OutpostPaths,
+    set: &ProfileSet,
+    name: &str,
+) -> SessionResult<Profile> {
+    validate_profile_name(name)?;
     let user = os_user_identity();
     let dir = paths.data_dir.join("mailboxes");
     std::fs::create_dir_all(&dir)
         .map_err(|source| SessionError::Io { path: dir.clone(), source })?;
-    let path: PathBuf = dir.join(mailbox_file_name(name));
+    let in_use = |path: &std::path::Path| {
+        set.profiles
+            .iter()
+            .flat_map(|p| &p.stores)
+            .filter_map(|s| s.path.as_deref())
+            .any(|used| crate::store::same_path(used, path))
+    };
+    let file_name = mailbox_file_name(name);
+    let mut path: PathBuf = dir.join(&file_name);
+    let mut n = 2;
+    while in_use(&path) {
+        // `~` is never produced by the encoding, so these cannot be another name's file.
+        let stem = file_name.trim_end_matches(".mailbox");
+        path = dir.join(format!("{stem}~{n}.mailbox"));
+        n += 1;
+    }
     let display_name = format!("Mailbox - {}", user.display_name);
     if !path.exists() {
         let options = store::CreateOptions {
@@ -232,7 +302,8 @@ pub(crate) fn profile_for_logon(
     registry.update(|set| {
         // Another process may have made it meanwhile: the check is repeated under the lock.
         if set.profiles.is_empty() {
-            set.add(new_profile_with_mailbox(paths, DEFAULT_PROFILE_NAME)?)?;
+            let profile = new_profile_with_mailbox(paths, set, DEFAULT_PROFILE_NAME)?;
+            set.add(profile)?;
         }
         Ok(set.resolve(wanted)?.clone())
     })

@@ -12,6 +12,11 @@ pub enum SessionError {
     #[error("{0:?} is not a valid profile name (it must be 1-256 printable characters)")]
     InvalidProfileName(String),
     #[error(
+        "profile {name:?} is the default profile: every command without --profile uses it. {}",
+        default_delete_advice(others)
+    )]
+    DefaultProfileDelete { name: String, others: Vec<String> },
+    #[error(
         "there is no default profile; create one or set one with `outpost profile set-default NAME`"
     )]
     NoDefaultProfile,
@@ -33,6 +38,20 @@ fn list(names: &[String]) -> String {
     if names.is_empty() { "(none)".to_owned() } else { names.join(", ") }
 }
 
+fn default_delete_advice(others: &[String]) -> String {
+    if others.is_empty() {
+        "It is the only profile; delete it anyway with --force (the next command then creates \
+         a new profile \"Outlook\")"
+            .to_owned()
+    } else {
+        format!(
+            "Make another profile the default first (`outpost profile set-default NAME`; \
+             profiles: {}), or delete it anyway with --force",
+            others.join(", ")
+        )
+    }
+}
+
 impl SessionError {
     /// The MAPI code Outlook would report for the same failure.
     pub fn to_mapi(&self) -> MapiError {
@@ -42,7 +61,9 @@ impl SessionError {
                 ErrorCode::LogonFailed
             }
             SessionError::ProfileExists(_) => ErrorCode::Collision,
-            SessionError::InvalidProfileName(_) => ErrorCode::InvalidParameter,
+            SessionError::InvalidProfileName(_) | SessionError::DefaultProfileDelete { .. } => {
+                ErrorCode::InvalidParameter
+            }
             SessionError::NoHomeDirectory => ErrorCode::NotInitialized,
             SessionError::BadProfileFile { .. } => ErrorCode::CorruptData,
             SessionError::Io { .. } => ErrorCode::DiskError,

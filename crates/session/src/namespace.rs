@@ -570,6 +570,46 @@ impl NameSpace {
         Ok(())
     }
 
+    /// Drops from the profile a store that could not be opened at logon (its file was
+    /// deleted or moved), named by display name (case-insensitive) or file path. There is no
+    /// store object to pass to [`NameSpace::remove_store_by`] for it, and without this the
+    /// profile keeps listing it until profiles.toml is edited by hand.
+    pub fn remove_unavailable_store(&self, text: &str) -> SessionResult<UnavailableStore> {
+        let mut guard = self.write();
+        let state = guard.as_mut().ok_or_else(crate::application::not_logged_on)?;
+        let wanted = text.trim();
+        let position = state
+            .unavailable
+            .iter()
+            .position(|u| u.config.display_name.eq_ignore_ascii_case(wanted))
+            .or_else(|| {
+                state.unavailable.iter().position(|u| {
+                    u.config.path.as_deref().is_some_and(|p| store::same_path(p, Path::new(wanted)))
+                })
+            })
+            .ok_or_else(|| {
+                let names: Vec<String> = state
+                    .unavailable
+                    .iter()
+                    .map(|u| format!("{:?}", u.config.display_name))
+                    .collect();
+                SessionError::Mapi(MapiError::not_found(format!(
+                    "no mounted or unavailable store is called {wanted:?} or has that file path; \
+                     unavailable stores: {}",
+                    if names.is_empty() { "(none)".to_owned() } else { names.join(", ") }
+                )))
+            })?;
+        let key = state.unavailable[position].config.key.clone();
+        let profile_name = state.profile_name.clone();
+        self.registry.update(|set| {
+            if let Some(profile) = set.get_mut(&profile_name) {
+                profile.stores.retain(|s| s.key != key);
+            }
+            Ok(())
+        })?;
+        Ok(state.unavailable.remove(position))
+    }
+
     /// `CreateRecipient(RecipientName)`: unresolved until [`NameSpace::resolve`].
     pub fn create_recipient(&self, name: &str) -> SessionResult<Recipient> {
         if name.trim().is_empty() {

@@ -159,7 +159,7 @@ impl ProfileSet {
     }
 }
 
-fn validate_profile_name(name: &str) -> Result<(), SessionError> {
+pub(crate) fn validate_profile_name(name: &str) -> Result<(), SessionError> {
     if name.trim().is_empty() || name.len() > 256 || name.chars().any(char::is_control) {
         return Err(SessionError::InvalidProfileName(name.to_owned()));
     }

@@ -105,7 +105,10 @@ fn profiles_are_created_listed_deleted_and_defaulted() {
     assert_eq!(fx.app.default_profile_name().unwrap(), "Work");
     let err = fx.app.create_profile("home").unwrap_err();
     assert_eq!(err.code(), ErrorCode::Collision);
-    let removed = fx.app.delete_profile("Work").unwrap();
+    let refused = fx.app.delete_profile("work").unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InvalidParameter);
+    assert!(refused.to_string().contains("--force") && refused.to_string().contains("Home"));
+    let removed = fx.app.force_delete_profile("Work").unwrap();
     let file = removed.stores[0].path.clone().unwrap();
     assert!(file.exists(), "deleting a profile keeps its mailbox file");
     assert_eq!(fx.app.default_profile_name().unwrap(), "");
@@ -270,4 +273,115 @@ fn a_missing_extra_store_is_listed_as_unavailable_but_a_missing_default_store_fa
     let err = ns.logon(None, None, false, false).unwrap_err();
     assert_eq!(err.code(), ErrorCode::LogonFailed);
     assert!(err.to_string().contains("default store"), "{err}");
+}
+
+#[test]
+fn names_that_used_to_share_a_mailbox_file_get_one_each() {
+    let fx = Fixture::new();
+    let mailbox = |name: &str| {
+        let profile = fx.app.create_profile(name).unwrap();
+        profile.stores[0].path.clone().unwrap()
+    };
+    let names = ["a/b", "a_b", "a b", "a%2Fb", ".hidden", "Ünïcode", "a:b"];
+    let files: Vec<_> = names.iter().map(|name| mailbox(name)).collect();
+    let distinct: std::collections::BTreeSet<_> = files.iter().collect();
+    assert_eq!(distinct.len(), names.len(), "{files:?}");
+    let dir = fx.home.path().join("data/mailboxes");
+    for file in &files {
+        assert_eq!(file.parent(), Some(dir.as_path()), "{}", file.display());
+        let name = file.file_name().unwrap().to_string_lossy();
+        assert!(!name.starts_with('.'), "hidden mailbox file {name}");
+    }
+    assert_eq!(files[1], dir.join("a_b.mailbox"), "plain names keep their plain file name");
+
+    // An item saved in one profile is not seen in the other.
+    let first = fx.app.new_session();
+    first.logon(Some("a/b"), None, false, false).unwrap();
+    let inbox = first.get_default_folder(session::OlDefaultFolders::Inbox).unwrap();
+    common::saved_item(&inbox, None, "only in a/b");
+    let second = fx.app.new_session();
+    second.logon(Some("a_b"), None, false, false).unwrap();
+    let other = second.get_default_folder(session::OlDefaultFolders::Inbox).unwrap();
+    assert_eq!(other.items().count().unwrap(), 0);
+
+    // A very long name still makes a file name the file system takes, and stays distinct.
+    let long_a = "x".repeat(250) + "a";
+    let long_b = "x".repeat(250) + "b";
+    assert_ne!(mailbox(&long_a), mailbox(&long_b));
+}
+
+#[test]
+fn a_mailbox_file_an_existing_profile_uses_is_never_handed_to_a_new_one() {
+    // Older versions mapped "a/b" to a_b.mailbox; that profile must keep its file alone.
+    let fx = Fixture::new();
+    let legacy = fx.app.create_profile("a/b").unwrap().stores[0].path.clone().unwrap();
+    let old_name = legacy.with_file_name("a_b.mailbox");
+    std::fs::rename(&legacy, &old_name).unwrap();
+    let registry = session::ProfileRegistry::new(&session::OutpostPaths::under(fx.home.path()));
+    registry
+        .update(|set| {
+            set.get_mut("a/b").unwrap().stores[0].path = Some(old_name.clone());
+            Ok(())
+        })
+        .unwrap();
+    let new = fx.app.create_profile("a_b").unwrap().stores[0].path.clone().unwrap();
+    assert_ne!(new, old_name);
+    assert!(new.exists());
+}
+
+#[test]
+fn a_refused_profile_name_leaves_nothing_on_disk() {
+    let fx = Fixture::new();
+    for bad in ["", "   ", "tab\there"] {
+        let err = fx.app.create_profile(bad).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidParameter, "{bad:?}: {err}");
+    }
+    let data = fx.home.path().join("data");
+    let left: Vec<_> = if data.exists() { walk(&data) } else { Vec::new() };
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert!(fx.app.profiles().unwrap().profiles.is_empty());
+}
+
+#[test]
+fn the_default_profile_is_deleted_only_with_force() {
+    let fx = Fixture::new();
+    fx.logged_on();
+    let err = fx.app.delete_profile("Outlook").unwrap_err();
+    assert!(
+        err.to_string().contains("only profile") && err.to_string().contains("--force"),
+        "{err}"
+    );
+    assert_eq!(fx.app.profiles().unwrap().names(), ["Outlook"]);
+    fx.app.force_delete_profile("outlook").unwrap();
+    assert!(fx.app.profiles().unwrap().profiles.is_empty());
+    // A profile that is not the default goes without --force.
+    fx.app.create_profile("Home").unwrap();
+    fx.app.create_profile("Work").unwrap();
+    fx.app.delete_profile("Work").unwrap();
+}
+
+#[test]
+fn an_unavailable_store_is_removed_by_name_or_path() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    let by_name = fx.extra_mailbox("GoneByName");
+    let by_path = fx.extra_mailbox("GoneByPath");
+    ns.add_store(&by_name).unwrap();
+    ns.add_store(&by_path).unwrap();
+    ns.logoff();
+    std::fs::remove_file(&by_name).unwrap();
+    std::fs::remove_file(&by_path).unwrap();
+    ns.logon(None, None, false, false).unwrap();
+    assert_eq!(ns.unavailable_stores().len(), 2);
+    ns.remove_unavailable_store("gonebyname").unwrap();
+    ns.remove_unavailable_store(by_path.to_str().unwrap()).unwrap();
+    assert!(ns.unavailable_stores().is_empty());
+    let err = ns.remove_unavailable_store("GoneByName").unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    // Gone from the profile too: the next logon does not list them.
+    ns.logoff();
+    ns.logon(None, None, false, false).unwrap();
+    assert!(ns.unavailable_stores().is_empty());
+    let profile = fx.app.profiles().unwrap();
+    assert_eq!(profile.get("Outlook").unwrap().stores.len(), 1);
 }

@@ -47,15 +47,12 @@ pub fn read_frame(input: &mut impl Read, limit: u32) -> Result<Option<Vec<u8>>, 
         return Err(FrameError::TooLarge { length, limit });
     }
     let expected = length as usize;
-    let mut payload = vec![0u8; expected];
-    let mut read = 0;
-    while read < expected {
-        match input.read(&mut payload[read..]) {
-            Ok(0) => return Err(FrameError::Truncated { read, expected }),
-            Ok(n) => read += n,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(err.into()),
-        }
+    // The buffer grows with the bytes that arrive (read_to_end doubles it), not to the
+    // announced length: a peer that announces 16 MiB and sends nothing costs nothing.
+    let mut payload = Vec::new();
+    input.take(u64::from(length)).read_to_end(&mut payload)?;
+    if payload.len() < expected {
+        return Err(FrameError::Truncated { read: payload.len(), expected });
     }
     Ok(Some(payload))
 }
@@ -88,6 +85,32 @@ mod tests {
             read_frame(&mut half_header, MAX_FRAME_LEN),
             Err(FrameError::Truncated { read: 2, expected: 4 })
         ));
+    }
+
+    /// Hands out a few bytes, and records the largest buffer it was asked to fill.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        largest_request: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.largest_request = self.largest_request.max(buf.len());
+            let n = buf.len().min(self.bytes.len()).min(3);
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn an_announced_length_is_not_allocated_before_the_bytes_come() {
+        let mut bytes = MAX_FRAME_LEN.to_le_bytes().to_vec();
+        bytes.extend_from_slice(b"only ten b");
+        let mut input = Trickle { bytes: &bytes, largest_request: 0 };
+        let err = read_frame(&mut input, MAX_FRAME_LEN).unwrap_err();
+        assert!(matches!(err, FrameError::Truncated { read: 10, .. }), "{err}");
+        assert!(input.largest_request < 1024 * 1024, "asked for {}", input.largest_request);
     }
 
     proptest! {
