@@ -30,6 +30,7 @@ use mapi::catalog::tags as t;
 use mapi::entry_id::StoreObjectEntryId;
 use mapi::provider::{
     self, Folder, MessageStore, OpenedEntry, PropertyObject, ReceiveFolder, SpecialFolder,
+    SpecialFolderLocation,
 };
 use mapi::{ErrorCode, Guid, MapiError, MapiResult, NamedProperty, PropTag, PropValue};
 use objects::{PstFolder, PstMessage, answer, answer_all};
@@ -258,16 +259,38 @@ impl Shared {
     fn store_pc(&self) -> &PropertyContext {
         self.store.properties()
     }
+
+    /// An OST's store object lacks the MS-OXOSFLD 2.2.2 properties naming the folders Exchange
+    /// names at logon (IPM subtree, Sent Items, ...); they are answered from where the OST
+    /// keeps those folders, as the cached-mode store does. Only tags in `wanted` (all when
+    /// `None`) are looked up, since the first lookup reads every folder's FID.
+    fn logon_folder_props(&self, wanted: Option<&[PropTag]>) -> Vec<TaggedValue> {
+        let Some(ost) = &self.ost else { return Vec::new() };
+        let mut values = Vec::new();
+        for &which in SpecialFolder::ALL {
+            let SpecialFolderLocation::StoreProperty(tag) = which.location() else { continue };
+            let asked = wanted.is_none_or(|tags| tags.iter().any(|t| t.id() == tag.id()));
+            if asked
+                && !self.store_pc().contains(tag.id())
+                && let Some(nid) = ost.logon_folder(&self.file, which)
+            {
+                values.push(TaggedValue { tag, value: PropValue::Binary(self.entry_id(nid)) });
+            }
+        }
+        values
+    }
 }
 
 impl PropertyObject for PstStore {
     fn get_props(&self, tags: &[PropTag]) -> MapiResult<Vec<TaggedValue>> {
-        let computed = self.shared.store_computed();
+        let mut computed = self.shared.store_computed();
+        computed.extend(self.shared.logon_folder_props(Some(tags)));
         answer(self.shared.store_pc(), &computed, &[PST_PASSWORD_ID], tags)
     }
 
     fn get_all_props(&self) -> MapiResult<Vec<TaggedValue>> {
-        let computed = self.shared.store_computed();
+        let mut computed = self.shared.store_computed();
+        computed.extend(self.shared.logon_folder_props(None));
         Ok(answer_all(self.shared.store_pc(), computed, &[PST_PASSWORD_ID]))
     }
 
@@ -399,17 +422,8 @@ impl MessageStore for PstStore {
         }
         // OSTs keep Exchange entry IDs (MS-OXCDATA 2.2.4.1, the mailbox's provider UID) in
         // the special-folder properties: they are answered as the PST ID of the cached folder,
-        // the form every other ID of this store has. The folders Exchange names at logon have
-        // no property in an OST and come from their fixed places (see `ost`).
-        let entry_id = match (provider::locate(self, which), &self.shared.ost) {
-            (Err(err), Some(ost)) if err.code == ErrorCode::NotFound => {
-                match ost.logon_folder(&self.shared.file, which) {
-                    Some(nid) => return Ok(self.shared.entry_id(nid)),
-                    None => return Err(err),
-                }
-            }
-            (located, _) => located?,
-        };
+        // the form every other ID of this store has.
+        let entry_id = provider::locate(self, which)?;
         match self.shared.nid_of(&entry_id) {
             Ok(nid) if entry_id[4..20] != self.shared.record_key => Ok(self.shared.entry_id(nid)),
             Ok(_) => Ok(entry_id),

@@ -14,10 +14,10 @@
 //! - Every cached folder and message keeps its own FID/MID in property 0x67F4
 //!   (`PtypInteger64`; its little-endian bytes are the replica ID, LE, then the global counter,
 //!   big-endian, as MS-OXCDATA 2.2.1.1 lays out a FID). Contents tables carry it as a column.
-//! - The folders Exchange names at logon rather than by store property (mailbox root, IPM
-//!   subtree, Deleted Items, Outbox, Sent Items, Finder, Views, Common Views) are cached under
-//!   replica ID 0 with fixed counters ([`LOGON_FOLDER_SLOTS`]); the OST's store object has
-//!   none of the MS-OXOSFLD 2.2.2 store properties that would name them.
+//! - The folders Exchange names at logon (mailbox root, IPM subtree, Deleted Items, Outbox,
+//!   Sent Items, Finder, Views, Common Views) are cached under replica ID 0 with fixed
+//!   counters ([`LOGON_FOLDER_SLOTS`]); the OST's store object has none of the MS-OXOSFLD
+//!   2.2.2 store properties that name them, so the provider answers those from here.
 //!
 //! Anything missing or malformed in these structures leaves the Exchange IDs unresolved
 //! (`MAPI_E_NOT_FOUND`), never a failure to mount.
