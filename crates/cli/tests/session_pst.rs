@@ -240,9 +240,8 @@ fn every_default_folder_a_corpus_ost_shows_opens_and_its_exchange_ids_resolve() 
             .as_str()
             .unwrap()
             .to_owned();
-        let inbox_nid = u32::from_le_bytes(
-            mapi::hex::decode(&inbox_id).unwrap()[20..24].try_into().unwrap(),
-        );
+        let inbox_nid =
+            u32::from_le_bytes(mapi::hex::decode(&inbox_id).unwrap()[20..24].try_into().unwrap());
         let inbox = file.folder(pst::NodeId(inbox_nid)).unwrap();
         let drafts = ok(home, &["default-folder", "drafts", "--store", path]);
         for (kind, prop) in [("calendar", 0x36D0), ("contacts", 0x36D1), ("tasks", 0x36D4)] {

@@ -333,9 +333,9 @@ fn exchange_entry_ids_in_an_ost_open_the_cached_objects_and_compare_equal_to_pst
             };
             let exchange = mapi::hex::encode(&exchange);
             let pst_form = store.get_default_folder(*kind).unwrap();
-            let opened = ns.get_folder_from_id(&exchange, None).unwrap_or_else(|e| {
-                panic!("{name} {kind}: GetFolderFromID({exchange}): {e}")
-            });
+            let opened = ns
+                .get_folder_from_id(&exchange, None)
+                .unwrap_or_else(|e| panic!("{name} {kind}: GetFolderFromID({exchange}): {e}"));
             assert_eq!(opened.entry_id(), pst_form.entry_id(), "{name} {kind}");
             assert!(ns.compare_entry_ids(&exchange, &pst_form.entry_id()).unwrap());
             assert!(ns.compare_entry_ids(&pst_form.entry_id(), &exchange).unwrap());
@@ -362,11 +362,9 @@ fn exchange_entry_ids_in_an_ost_open_the_cached_objects_and_compare_equal_to_pst
                 assert_eq!(mid[..2], folder_replica[..], "{name} {kind}: item of another replica");
                 let mut counter = [0u8; 8];
                 counter[2..].copy_from_slice(&mid[2..]);
-                let message = Gid::new(
-                    exchange_id.folder.database_guid,
-                    u64::from_be_bytes(counter),
-                )
-                .unwrap();
+                let message =
+                    Gid::new(exchange_id.folder.database_guid, u64::from_be_bytes(counter))
+                        .unwrap();
                 let exchange_item = EntryId::Message(MessageEntryId::new(
                     exchange_id.provider_uid,
                     ExchangeMessageType::Private,

@@ -138,7 +138,12 @@ impl OstIds {
 
     /// The cached message a message ID names: the row of its folder's contents table (normal
     /// or associated) whose MID is the one asked for.
-    fn message_nid(&self, file: &PstFile, folder_gid: &Gid, message_gid: &Gid) -> MapiResult<NodeId> {
+    fn message_nid(
+        &self,
+        file: &PstFile,
+        folder_gid: &Gid,
+        message_gid: &Gid,
+    ) -> MapiResult<NodeId> {
         let folder = self.folder_nid(file, folder_gid)?;
         let key = short_id(self.replica_id(message_gid)?, message_gid.global_counter.value());
         for table_type in [0x0E, 0x0F] {
