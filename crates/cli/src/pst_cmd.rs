@@ -73,8 +73,10 @@ struct Info {
     display_name: Option<String>,
     folder_count: usize,
     message_count: usize,
+    /// Whether opening the store takes a password (never for an OST).
     password_protected: bool,
-    /// PidTagPstPassword, the CRC-32 of the password (0 when there is none).
+    /// PidTagPstPassword as stored: the CRC-32 of a PST's password (0 when there is none); an
+    /// OST keeps 0xffffffff there, which is no password.
     password_crc: String,
 }
 
@@ -90,10 +92,10 @@ fn info(path: &Path, out: Output) -> Result<(), CliError> {
         kind: if header.is_ost() { "OST" } else { "PST" },
         encryption: header.crypt_method,
         file_size: file.file_size(),
-        display_name: store.display_name(),
+        display_name: store.display_name().filter(|name| !name.trim().is_empty()),
         folder_count: nodes.iter().filter(|n| matches!(n.nid.type_code(), 0x02 | 0x03)).count(),
         message_count: nodes.iter().filter(|n| n.nid.type_code() == 0x04).count(),
-        password_protected: store.password_crc() != 0,
+        password_protected: store.is_password_protected(),
         password_crc: format!("{:#010x}", store.password_crc()),
     };
     out.emit(&info, |w| {
@@ -104,7 +106,12 @@ fn info(path: &Path, out: Output) -> Result<(), CliError> {
         writeln!(w, "Display name:       {}", info.display_name.as_deref().unwrap_or("-"))?;
         writeln!(w, "Folders:            {}", info.folder_count)?;
         writeln!(w, "Messages:           {}", info.message_count)?;
-        writeln!(w, "Password-protected: {} ({})", info.password_protected, info.password_crc)
+        let why = if info.kind == "OST" { ", an OST takes no password" } else { "" };
+        writeln!(
+            w,
+            "Password-protected: {} (PidTagPstPassword {}{why})",
+            info.password_protected, info.password_crc
+        )
     })
 }
 

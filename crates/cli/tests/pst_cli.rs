@@ -37,6 +37,22 @@ fn info_reads_the_4k_page_ost() {
 }
 
 #[test]
+fn info_does_not_call_an_ost_password_protected() {
+    for name in ["ost/pst-extractor-outlookcom-2013.ost", "ost/aspose-SampleOstFile.ost"] {
+        let info = json_output(&["--json", "pst", "info", &corpus(name)]);
+        // OSTs keep 0xFFFFFFFF in PidTagPstPassword and open without a password.
+        assert_eq!(info["password_protected"], false, "{name}");
+        assert_eq!(info["password_crc"], "0xffffffff", "{name}");
+        // The store object's empty PidTagDisplayName is no name.
+        assert_eq!(info["display_name"], serde_json::Value::Null, "{name}");
+        let text = outpost().args(["pst", "info", &corpus(name)]).assert().success();
+        let text = String::from_utf8_lossy(&text.get_output().stdout).into_owned();
+        assert!(text.contains("Password-protected: false (PidTagPstPassword 0xffffffff"), "{text}");
+        assert!(text.contains("Display name:       -\n"), "{text}");
+    }
+}
+
+#[test]
 fn dump_json_equals_the_expected_dump() {
     let got = json_output(&["--json", "pst", "dump", &corpus("pst/pstsdk-submessage.pst")]);
     let expected: serde_json::Value = serde_json::from_str(

@@ -146,3 +146,116 @@ fn a_password_protected_pst_without_its_password_is_refused_clearly() {
     let stores = ok(home.path(), &["stores"]);
     assert_eq!(stores["stores"].as_array().unwrap().len(), 1);
 }
+
+fn ost(name: &str) -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/ost")).join(name)
+}
+
+/// The names below the mailbox's IPM subtree in an OST's corpus dump (root → "Root - Mailbox"
+/// → "IPM_SUBTREE"), as paths.
+fn dump_ipm_paths(name: &str) -> Vec<String> {
+    let path = ost(name).with_extension("expected.json");
+    let dump: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let child = |folder: &Value, wanted: &str| -> Value {
+        folder["subfolders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == wanted)
+            .unwrap_or_else(|| panic!("{name}: the dump has no {wanted:?}"))
+            .clone()
+    };
+    fn walk(folder: &Value, prefix: &str, out: &mut Vec<String>) {
+        for sub in folder["subfolders"].as_array().unwrap() {
+            let path = format!("{prefix}\\{}", sub["name"].as_str().unwrap());
+            out.push(path.clone());
+            walk(sub, &path, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&child(&child(&dump["root"], "Root - Mailbox"), "IPM_SUBTREE"), "", &mut out);
+    out
+}
+
+/// `outpost default-folder KIND` and where the folder sits below the IPM subtree (Junk's name
+/// depends on the Outlook version that made the file).
+const OST_DEFAULT_FOLDERS: &[(&str, &[&str])] = &[
+    ("inbox", &["\\Inbox"]),
+    ("sent-mail", &["\\Sent Items"]),
+    ("deleted-items", &["\\Deleted Items"]),
+    ("outbox", &["\\Outbox"]),
+    ("calendar", &["\\Calendar"]),
+    ("contacts", &["\\Contacts"]),
+    ("tasks", &["\\Tasks"]),
+    ("drafts", &["\\Drafts"]),
+    ("notes", &["\\Notes"]),
+    ("journal", &["\\Journal"]),
+    ("junk", &["\\Junk E-Mail", "\\Junk Email"]),
+    ("sync-issues", &["\\Sync Issues"]),
+    ("conflicts", &["\\Sync Issues\\Conflicts"]),
+    ("local-failures", &["\\Sync Issues\\Local Failures"]),
+    ("server-failures", &["\\Sync Issues\\Server Failures"]),
+    ("rss-feeds", &["\\RSS Feeds"]),
+];
+
+#[test]
+fn every_default_folder_a_corpus_ost_shows_opens_and_its_exchange_ids_resolve() {
+    for name in ["aspose-SampleOstFile.ost", "pst-extractor-outlookcom-2013.ost"] {
+        let home = tempfile::tempdir().unwrap();
+        let home = home.path();
+        let path = ost(name);
+        let path = path.to_str().unwrap();
+        let stem = name.trim_end_matches(".ost");
+        let store = ok(home, &["store", "add", path]);
+        assert_eq!(store["display_name"], stem, "an OST without a display name is named by file");
+
+        // The top folder is the IPM subtree, so paths start at the store name.
+        let folders = ok(home, &["folders", "--store", path]);
+        let root = &folders[0]["root"];
+        assert_eq!(root["folder_path"], format!("\\\\{stem}"));
+        let shown: Vec<String> = root["folders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["folder_path"].as_str().unwrap().to_owned())
+            .collect();
+        let dump = dump_ipm_paths(name);
+        for (kind, candidates) in OST_DEFAULT_FOLDERS {
+            let relative = candidates
+                .iter()
+                .find(|p| dump.iter().any(|d| d == *p))
+                .unwrap_or_else(|| panic!("{name}: the dump has no {kind} folder"));
+            let expected = format!("\\\\{stem}{relative}");
+            if !relative[1..].contains('\\') {
+                assert!(shown.contains(&expected), "{name}: folders does not show {expected}");
+            }
+            let folder = ok(home, &["default-folder", kind, "--store", path]);
+            assert_eq!(folder["folder_path"], expected, "{name} {kind}");
+        }
+
+        // The Exchange entry IDs the Inbox holds (PidTagIpmAppointmentEntryId, ...) name the
+        // same folders as the store's own IDs.
+        let file = pst::PstFile::open(ost(name)).unwrap();
+        let inbox_id = ok(home, &["default-folder", "inbox", "--store", path])["entry_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let inbox_nid =
+            u32::from_le_bytes(mapi::hex::decode(&inbox_id).unwrap()[20..24].try_into().unwrap());
+        let inbox = file.folder(pst::NodeId(inbox_nid)).unwrap();
+        let drafts = ok(home, &["default-folder", "drafts", "--store", path]);
+        for (kind, prop) in [("calendar", 0x36D0), ("contacts", 0x36D1), ("tasks", 0x36D4)] {
+            let Ok(Some(mapi::PropValue::Binary(exchange))) = inbox.properties().value(prop) else {
+                panic!("{name}: the Inbox has no property {prop:#06x}")
+            };
+            let exchange = mapi::hex::encode(&exchange);
+            let folder = ok(home, &["default-folder", kind, "--store", path]);
+            let by_exchange_id = ok(home, &["folder", "get", &exchange]);
+            assert_eq!(by_exchange_id["entry_id"], folder["entry_id"], "{name} {kind}");
+            let own = folder["entry_id"].as_str().unwrap();
+            assert_eq!(ok(home, &["compare-ids", &exchange, own])["equal"], true, "{name} {kind}");
+            let other = drafts["entry_id"].as_str().unwrap();
+            assert_eq!(ok(home, &["compare-ids", &exchange, other])["equal"], false);
+        }
+    }
+}

@@ -257,7 +257,13 @@ impl NameSpace {
     }
 
     fn store_by_uid(&self, uid: ProviderUid) -> SessionResult<Option<Store>> {
-        self.with(|s| Ok(s.stores.iter().find(|st| st.provider_uid() == uid).cloned()))
+        self.with(|s| {
+            Ok(s.stores
+                .iter()
+                .find(|st| st.provider_uid() == uid)
+                .or_else(|| s.stores.iter().find(|st| st.answers_to_uid(uid)))
+                .cloned())
+        })
     }
 
     fn store_by_store_id(&self, store_id: &[u8]) -> SessionResult<Option<Store>> {
@@ -379,7 +385,25 @@ impl NameSpace {
     pub fn compare_entry_id_bytes(&self, a: &[u8], b: &[u8]) -> SessionResult<bool> {
         let first = EntryId::decode(a).map_err(MapiError::from)?;
         let second = EntryId::decode(b).map_err(MapiError::from)?;
+        let is_object = |id: &EntryId| {
+            !matches!(
+                id,
+                EntryId::StoreObject(_)
+                    | EntryId::OneOff(_)
+                    | EntryId::AddressBook(_)
+                    | EntryId::ContactAddress(_)
+            )
+        };
         if first.provider_uid() != second.provider_uid() {
+            // Two forms of one object's ID: a store may answer for two provider UIDs (an OST
+            // for its own IDs and for its Exchange mailbox's), and then it compares them.
+            if is_object(&first)
+                && is_object(&second)
+                && let Some(store) = self.store_by_uid(first.provider_uid())?
+                && store.answers_to_uid(second.provider_uid())
+            {
+                return Ok(store.backend().compare_entry_ids(a, b)?);
+            }
             return Ok(false);
         }
         match first {

@@ -31,6 +31,8 @@ struct StoreInner {
     display_name: String,
     backend: Arc<dyn MessageStore>,
     provider_uid: ProviderUid,
+    /// Other provider UIDs the backend opens entry IDs of (an OST: its Exchange mailbox's).
+    alias_uids: Vec<ProviderUid>,
     store_entry_id: Vec<u8>,
     /// Entry IDs of the root and the IPM subtree, looked up once.
     root_id: OnceLock<Option<Vec<u8>>>,
@@ -52,11 +54,18 @@ impl Store {
         events: Option<EventSource>,
     ) -> Store {
         let provider_uid = ProviderUid::from_guid(backend.provider_uid());
+        let alias_uids =
+            backend.alias_provider_uids().into_iter().map(ProviderUid::from_guid).collect();
         let display_name = if !config.display_name.trim().is_empty() {
             config.display_name.clone()
         } else {
+            // An empty name counts as none: OSTs leave `PidTagDisplayName` empty.
             match backend.get_prop(tags::PidTagDisplayName) {
-                Ok(Some(PropValue::String(name) | PropValue::String8(name))) => name,
+                Ok(Some(PropValue::String(name) | PropValue::String8(name)))
+                    if !name.trim().is_empty() =>
+                {
+                    name
+                }
                 _ => config
                     .path
                     .as_deref()
@@ -77,6 +86,7 @@ impl Store {
                 display_name,
                 backend,
                 provider_uid,
+                alias_uids,
                 store_entry_id,
                 root_id: OnceLock::new(),
                 ipm_subtree_id: OnceLock::new(),
@@ -109,6 +119,12 @@ impl Store {
     /// The provider UID that starts every entry ID of this store.
     pub fn provider_uid(&self) -> ProviderUid {
         self.inner.provider_uid
+    }
+
+    /// Whether entry IDs with this provider UID belong to this store: its own, or one its
+    /// backend also answers for (an OST opens its Exchange mailbox's IDs).
+    pub fn answers_to_uid(&self, uid: ProviderUid) -> bool {
+        uid == self.inner.provider_uid || self.inner.alias_uids.contains(&uid)
     }
 
     /// `Store.FilePath`: the file behind the store (`None` for server mailboxes).
@@ -230,8 +246,8 @@ impl Store {
     /// from a copy of another store (some PST samples) keep the old store's record key there.
     /// The ID is read with this store's UID instead, as the store would have written it.
     fn own_entry_id(&self, mut entry_id: Vec<u8>) -> Vec<u8> {
-        if let Some(uid) = entry_id.get_mut(4..20)
-            && uid != &self.inner.provider_uid.0[..]
+        if !self.owns_entry_id(&entry_id)
+            && let Some(uid) = entry_id.get_mut(4..20)
         {
             tracing::debug!(
                 store = %self.display_name(),
@@ -292,9 +308,12 @@ impl Store {
         finder.folders()
     }
 
-    /// Whether `entry_id` starts with this store's provider UID.
+    /// Whether `entry_id` starts with a provider UID of this store ([`Store::answers_to_uid`]).
     pub fn owns_entry_id(&self, entry_id: &[u8]) -> bool {
-        entry_id.get(4..20) == Some(&self.inner.provider_uid.0[..])
+        entry_id
+            .get(4..20)
+            .and_then(|b| <[u8; 16]>::try_from(b).ok())
+            .is_some_and(|uid| self.answers_to_uid(ProviderUid(uid)))
     }
 
     /// Refuses a write on a read-only store with `MAPI_E_NO_ACCESS`, naming it.

@@ -134,6 +134,13 @@ pub trait MessageStore: PropertyObject {
     /// The provider UID that starts every entry ID of this store (MS-OXCDATA 2.2.4.1).
     fn provider_uid(&self) -> crate::Guid;
 
+    /// Other provider UIDs whose entry IDs this store also opens: an OST answers for the
+    /// Exchange mailbox it caches (its special-folder properties hold the server's entry IDs,
+    /// MS-OXCDATA 2.2.4.1). Empty for most stores.
+    fn alias_provider_uids(&self) -> Vec<crate::Guid> {
+        Vec::new()
+    }
+
     /// False when the store refuses every write with `MAPI_E_NO_ACCESS`.
     fn is_writable(&self) -> bool;
 

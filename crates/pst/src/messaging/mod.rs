@@ -81,7 +81,10 @@ impl PstFile {
 
     /// The message store object (NID 0x21, MS-PST 2.4.3).
     pub fn message_store(&self) -> PstResult<MessageStore> {
-        Ok(MessageStore { pc: self.property_context(NodeId::MESSAGE_STORE)? })
+        Ok(MessageStore {
+            pc: self.property_context(NodeId::MESSAGE_STORE)?,
+            is_ost: self.header().is_ost(),
+        })
     }
 
     /// The name-to-ID map (NID 0x61).
@@ -115,6 +118,7 @@ impl PstFile {
 #[derive(Debug, Clone)]
 pub struct MessageStore {
     pc: PropertyContext,
+    is_ost: bool,
 }
 
 impl MessageStore {
@@ -134,18 +138,27 @@ impl MessageStore {
         }
     }
 
-    /// PidTagPstPassword: a CRC of the password, 0 or absent when there is none.
+    /// PidTagPstPassword as stored: a CRC of the password, 0 or absent when there is none. OSTs
+    /// keep 0xFFFFFFFF there, which is no password (see [`MessageStore::is_password_protected`]).
     pub fn password_crc(&self) -> u32 {
         self.pc.i32(PID_TAG_PST_PASSWORD).map_or(0, |v| v as u32)
     }
 
+    /// Whether opening the store takes a password: a PST with a non-zero PidTagPstPassword.
+    /// Never an OST: Outlook opens an OST with its Exchange profile and never asks for a
+    /// password, and MS-PST defines none for it; OSTs keep 0xFFFFFFFF in the property.
+    pub fn is_password_protected(&self) -> bool {
+        !self.is_ost && self.password_crc() != 0
+    }
+
     /// Whether `password` is the store's password: PidTagPstPassword holds the MS-PST 5.3
-    /// CRC of the password's 8-bit bytes (windows-1252). A store without one accepts any.
+    /// CRC of the password's 8-bit bytes (windows-1252). A store without one (and an OST)
+    /// accepts any.
     pub fn password_matches(&self, password: &str) -> bool {
-        let crc = self.password_crc();
-        if crc == 0 {
+        if !self.is_password_protected() {
             return true;
         }
+        let crc = self.password_crc();
         let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(password);
         crate::ndb::crc::compute_crc(&bytes) == crc
     }

@@ -13,9 +13,13 @@
 //!   maps to `MAPI_E_LOGON_FAILED`. OSTs keep 0xFFFFFFFF there: Outlook never asks for a
 //!   password to open an OST (it belongs to an Exchange profile), and MS-PST defines no
 //!   password for it, so an OST mounts without one and a given password is ignored.
+//! - OSTs also open the Exchange entry IDs their special-folder properties hold (the
+//!   mailbox's provider UID, [`MessageStore::alias_provider_uids`]), resolved to the cached
+//!   folders and messages as [`ost`] describes; the IDs this store hands out stay PST IDs.
 //! - Everything is read-only: every write answers `MAPI_E_NO_ACCESS`.
 
 mod objects;
+mod ost;
 
 use crate::error::{PstError, PstResult};
 use crate::ltp::PropertyContext;
@@ -26,6 +30,7 @@ use mapi::catalog::tags as t;
 use mapi::entry_id::StoreObjectEntryId;
 use mapi::provider::{
     self, Folder, MessageStore, OpenedEntry, PropertyObject, ReceiveFolder, SpecialFolder,
+    SpecialFolderLocation,
 };
 use mapi::{ErrorCode, Guid, MapiError, MapiResult, NamedProperty, PropTag, PropValue};
 use objects::{PstFolder, PstMessage, answer, answer_all};
@@ -68,6 +73,8 @@ pub(crate) struct Shared {
     store_entry_id: Vec<u8>,
     names: NameToIdMap,
     receive_folders: Vec<(String, NodeId)>,
+    /// The Exchange side of an OST (`None` for PSTs).
+    ost: Option<ost::OstIds>,
 }
 
 /// The store entry ID of a mounted file (MS-OXCDATA 2.2.4.3 wrapper, `mspst.dll`): the wrapped
@@ -101,7 +108,7 @@ impl PstStore {
             path: path.display().to_string(),
             problem: problem.to_owned(),
         };
-        if !file.header().is_ost() && store.password_crc() != 0 {
+        if store.is_password_protected() {
             match password {
                 None => {
                     return Err(denied("the PST is password-protected and no password was given"));
@@ -122,6 +129,7 @@ impl PstStore {
             })?;
         let names = file.named_properties()?;
         let receive_folders = read_receive_folders(&file)?;
+        let ost = ost::OstIds::read(&file, store.properties());
         let path = path.to_path_buf();
         let store_entry_id = store_entry_id(&path);
         Ok(PstStore {
@@ -133,6 +141,7 @@ impl PstStore {
                 store_entry_id,
                 names,
                 receive_folders,
+                ost,
             }),
         })
     }
@@ -191,7 +200,9 @@ impl Shared {
     }
 
     /// The NID an entry ID names. Shorter than a header or the wrong size for a PST ID is
-    /// `MAPI_E_INVALID_ENTRYID`; another provider UID is `MAPI_E_UNKNOWN_ENTRYID`.
+    /// `MAPI_E_INVALID_ENTRYID`; another provider UID is `MAPI_E_UNKNOWN_ENTRYID`. An OST
+    /// also resolves the Exchange IDs of its mailbox (`MAPI_E_NOT_FOUND` for an object it
+    /// does not cache).
     pub(crate) fn nid_of(&self, entry_id: &[u8]) -> MapiResult<NodeId> {
         let invalid = |why: String| MapiError::new(ErrorCode::InvalidEntryId, why);
         if entry_id.len() < 20 {
@@ -199,6 +210,11 @@ impl Shared {
                 "an entry ID of {} bytes is shorter than its 20-byte header",
                 entry_id.len()
             )));
+        }
+        if let Some(ost) = &self.ost
+            && entry_id[4..20] == ost.mailbox_uid()
+        {
+            return ost.resolve(&self.file, entry_id);
         }
         if entry_id[4..20] != self.record_key {
             return Err(MapiError::new(
@@ -243,16 +259,38 @@ impl Shared {
     fn store_pc(&self) -> &PropertyContext {
         self.store.properties()
     }
+
+    /// An OST's store object lacks the MS-OXOSFLD 2.2.2 properties naming the folders Exchange
+    /// names at logon (IPM subtree, Sent Items, ...); they are answered from where the OST
+    /// keeps those folders, as the cached-mode store does. Only tags in `wanted` (all when
+    /// `None`) are looked up, since the first lookup reads every folder's FID.
+    fn logon_folder_props(&self, wanted: Option<&[PropTag]>) -> Vec<TaggedValue> {
+        let Some(ost) = &self.ost else { return Vec::new() };
+        let mut values = Vec::new();
+        for &which in SpecialFolder::ALL {
+            let SpecialFolderLocation::StoreProperty(tag) = which.location() else { continue };
+            let asked = wanted.is_none_or(|tags| tags.iter().any(|t| t.id() == tag.id()));
+            if asked
+                && !self.store_pc().contains(tag.id())
+                && let Some(nid) = ost.logon_folder(&self.file, which)
+            {
+                values.push(TaggedValue { tag, value: PropValue::Binary(self.entry_id(nid)) });
+            }
+        }
+        values
+    }
 }
 
 impl PropertyObject for PstStore {
     fn get_props(&self, tags: &[PropTag]) -> MapiResult<Vec<TaggedValue>> {
-        let computed = self.shared.store_computed();
+        let mut computed = self.shared.store_computed();
+        computed.extend(self.shared.logon_folder_props(Some(tags)));
         answer(self.shared.store_pc(), &computed, &[PST_PASSWORD_ID], tags)
     }
 
     fn get_all_props(&self) -> MapiResult<Vec<TaggedValue>> {
-        let computed = self.shared.store_computed();
+        let mut computed = self.shared.store_computed();
+        computed.extend(self.shared.logon_folder_props(None));
         Ok(answer_all(self.shared.store_pc(), computed, &[PST_PASSWORD_ID]))
     }
 
@@ -268,6 +306,10 @@ impl PropertyObject for PstStore {
 impl MessageStore for PstStore {
     fn provider_uid(&self) -> Guid {
         Guid::from_le_bytes(self.shared.record_key)
+    }
+
+    fn alias_provider_uids(&self) -> Vec<Guid> {
+        self.shared.ost.iter().map(|ost| Guid::from_le_bytes(ost.mailbox_uid())).collect()
     }
 
     fn is_writable(&self) -> bool {
@@ -379,10 +421,11 @@ impl MessageStore for PstStore {
             return Ok(inbox.entry_id);
         }
         // OSTs keep Exchange entry IDs (MS-OXCDATA 2.2.4.1, the mailbox's provider UID) in
-        // the special-folder properties; how an OST maps them to NIDs is not in MS-PST, so such
-        // a folder counts as not found rather than answering an ID this store cannot open.
+        // the special-folder properties: they are answered as the PST ID of the cached folder,
+        // the form every other ID of this store has.
         let entry_id = provider::locate(self, which)?;
         match self.shared.nid_of(&entry_id) {
+            Ok(nid) if entry_id[4..20] != self.shared.record_key => Ok(self.shared.entry_id(nid)),
             Ok(_) => Ok(entry_id),
             Err(err) if err.code == ErrorCode::UnknownEntryId => {
                 Err(MapiError::not_found(format!(
