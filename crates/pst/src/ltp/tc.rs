@@ -26,9 +26,10 @@ const MAX_PREALLOCATED_ROWS: usize = 1024;
 /// name a subnode instead of a heap item, and nothing stops every row (MS-PST 2.3.4.4) from
 /// naming the same large subnode, or many subnodes sharing one data tree: unbounded, reading
 /// every cell costs rows × file size. A cache by NID would not bound the second form, so the
-/// pass gets a budget instead: a sound file stores each value once, so its cells' subnodes
-/// total less than the file; four times that leaves room for blocks shared on purpose.
-const SUBNODE_BUDGET_PER_FILE_BYTE: u64 = 4;
+/// pass gets a budget instead, linear in the file. Sound files do name one subnode from
+/// several rows (an ANSI corpus PST's contents table reads more than 4 × its size in body
+/// cells), so the factor is the one `Ndb::read_data` allows a node's data (64).
+const SUBNODE_BUDGET_PER_FILE_BYTE: u64 = 64;
 
 /// `dwRowID` column: PidTagLtpRowId.
 pub const LTP_ROW_ID: u16 = 0x67F2;
@@ -190,6 +191,7 @@ impl TableContext {
         row: &[u8],
         col: &Column,
         subnode_budget: &AtomicU64,
+        charged: &[AtomicU64; 4],
     ) -> PstResult<Option<Vec<u8>>> {
         let present = row
             .get(self.ceb_at + col.i_bit / 8)
@@ -209,7 +211,15 @@ impl TableContext {
         if hnid & 0x1F == 0 {
             return Ok(Some(self.heap.item(HeapId(hnid))?.to_vec()));
         }
-        let left = subnode_budget.load(Ordering::Relaxed);
+        // Only the first read of a cell is charged: a caller that reads one cell again (to
+        // restrict, then sort, then fetch) does its own work again, not the file's.
+        let (word, bit) = (col.i_bit / 64 % 4, 1u64 << (col.i_bit % 64));
+        let first_read = charged[word].fetch_or(bit, Ordering::Relaxed) & bit == 0;
+        let left = if first_read {
+            subnode_budget.load(Ordering::Relaxed)
+        } else {
+            self.node.ndb.file_size().saturating_mul(SUBNODE_BUDGET_PER_FILE_BYTE)
+        };
         let data = self.node.subnode_data_within(NodeId(hnid), left).map_err(|e| match e {
             PstError::OutOfBounds { what: "node data", len, .. } => table_err(
                 self.node.nid,
@@ -226,7 +236,7 @@ impl TableContext {
             e => e,
         })?;
         // Within the budget by the check above; saturating for rows used from two threads.
-        let spent = data.len() as u64;
+        let spent = if first_read { data.len() as u64 } else { 0 };
         let _ = subnode_budget
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| Some(b.saturating_sub(spent)));
         Ok(Some(data))
@@ -240,6 +250,8 @@ pub struct Row<'t> {
     bytes: Vec<u8>,
     /// Shared by the rows of one pass ([`TableContext::rows`]).
     subnode_budget: Arc<AtomicU64>,
+    /// The cells (by `iBit`, below 256 as `cCols` is a byte) already charged to the budget.
+    charged: Arc<[AtomicU64; 4]>,
 }
 
 impl Row<'_> {
@@ -251,7 +263,9 @@ impl Row<'_> {
     /// The raw bytes of a cell, if its existence bit is set.
     pub fn bytes(&self, id: u16) -> PstResult<Option<Vec<u8>>> {
         match self.table.columns.iter().find(|c| c.tag.id() == id) {
-            Some(col) => self.table.cell_bytes(&self.bytes, col, &self.subnode_budget),
+            Some(col) => {
+                self.table.cell_bytes(&self.bytes, col, &self.subnode_budget, &self.charged)
+            }
             None => Ok(None),
         }
     }
@@ -265,7 +279,9 @@ impl Row<'_> {
     }
 
     fn decode(&self, col: &Column) -> PstResult<Option<PropValue>> {
-        let Some(bytes) = self.table.cell_bytes(&self.bytes, col, &self.subnode_budget)? else {
+        let Some(bytes) =
+            self.table.cell_bytes(&self.bytes, col, &self.subnode_budget, &self.charged)?
+        else {
             return Ok(None);
         };
         let prop_type = col.tag.prop_type().ok_or_else(|| {
@@ -361,7 +377,12 @@ impl<'t> Iterator for RowIter<'t> {
         let bytes = data[self.pos..self.pos + t.row_size].to_vec();
         self.pos += t.row_size;
         self.produced += 1;
-        Some(Ok(Row { table: t, bytes, subnode_budget: self.subnode_budget.clone() }))
+        Some(Ok(Row {
+            table: t,
+            bytes,
+            subnode_budget: self.subnode_budget.clone(),
+            charged: Arc::default(),
+        }))
     }
 }
 
