@@ -174,11 +174,55 @@ fn a_folder_cycle_ends_every_walk() {
     assert!(rows as usize <= folders, "{rows} rows for {folders} folders");
 }
 
+#[test]
+fn table_cells_naming_one_large_subnode_are_bounded_per_pass() {
+    let path = write_case("tc-shared-subnode-cells.pst");
+    walk_bounded(&path);
+    let file = open(&path, false);
+    let nid = NodeId(craft::contents_table(&craft::Craft::load(&corpus_pst())));
+    let table = file.table_context(nid).unwrap();
+    assert_eq!(table.row_count(), 11 * (craft::SUBNODE_CELL_BLOCK / craft::SUBNODE_CELL_ROW_SIZE));
+    let value_size = 11 * craft::SUBNODE_CELL_BLOCK;
+    let cell = |row: pst::Row<'_>| row.bytes(craft::SUBNODE_CELL_COLUMN);
+    // The first cells are read whole; the budget (64 × the file size) runs out long before
+    // the last row, with an error that says why.
+    let file_size = std::fs::metadata(&path).unwrap().len() as usize;
+    let mut rows = table.rows();
+    for _ in 0..64 * file_size / value_size {
+        assert_eq!(cell(rows.next().unwrap().unwrap()).unwrap().unwrap().len(), value_size);
+    }
+    let err = rows.find_map(|r| cell(r.unwrap()).err()).expect("the budget runs out");
+    assert!(err.to_string().contains("budget for subnode cells"), "{err}");
+    // A new pass has a new budget.
+    assert!(cell(table.rows().next().unwrap().unwrap()).unwrap().is_some());
+    // The walk reports the damage instead of reading 9 988 × 90 KB.
+    let report = pst::check::check(&file);
+    assert!(report.problems.iter().any(|p| p.message.contains("budget for subnode cells")));
+}
+
+#[test]
+fn a_row_matrix_claiming_four_gigabytes_has_the_rows_its_blocks_hold() {
+    let path = write_case("tc-inflated-row-count.pst");
+    walk_bounded(&path);
+    let file = open(&path, false);
+    let nid = NodeId(craft::contents_table(&craft::Craft::load(&corpus_pst())));
+    let table = file.table_context(nid).unwrap();
+    // lcbTotal says 0xFFFFFFFF bytes; two blocks of 908 whole rows are what there is.
+    let rows = 2 * (craft::SUBNODE_CELL_BLOCK / craft::SUBNODE_CELL_ROW_SIZE);
+    assert_eq!(table.row_count(), rows);
+    assert_eq!(table.capacity_hint(), 1024, "allocation up front stays capped");
+    let ids: Vec<u32> = table.rows().map(|r| r.unwrap().row_id()).collect();
+    assert_eq!(ids, (1..=rows as u32).collect::<Vec<_>>());
+}
+
 /// Every crafted case is covered above; a new one must be added to a test.
 #[test]
 fn every_crafted_case_is_walked_within_bounds() {
+    // Its own directory: the tests above write the same names at the same time.
+    let dir = crafted_dir().join("every-case");
+    std::fs::create_dir_all(&dir).unwrap();
     for (name, bytes) in craft::cases(&corpus_pst()) {
-        let path = crafted_dir().join(name);
+        let path = dir.join(name);
         std::fs::write(&path, bytes).unwrap();
         walk_bounded(&path);
     }

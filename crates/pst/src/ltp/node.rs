@@ -65,8 +65,14 @@ impl LtpNode {
 
     /// The whole data of a subnode (used for values stored outside the heap).
     pub fn subnode_data(&self, nid: NodeId) -> PstResult<Vec<u8>> {
+        self.subnode_data_within(nid, self.ndb.file_size().saturating_mul(4))
+    }
+
+    /// The whole data of a subnode, refused (before its blocks are read where the data tree's
+    /// `lcbTotal` says so) when it is longer than `limit` bytes.
+    pub fn subnode_data_within(&self, nid: NodeId, limit: u64) -> PstResult<Vec<u8>> {
         let entry = self.find_subnode(nid)?;
-        self.ndb.read_data(entry.bid_data, self.ndb.file_size().saturating_mul(4))
+        self.ndb.read_data(entry.bid_data, limit)
     }
 
     /// The leaf data blocks of a subnode, for streaming.

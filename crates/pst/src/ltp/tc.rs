@@ -10,6 +10,8 @@ use crate::io::{u16_at, u32_at};
 use crate::ndb::{BlockId, NodeId};
 use encoding_rs::Encoding;
 use mapi::{PropTag, PropType, PropValue, TaggedValue};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// `TCI_bm`, `TCI_1b`, ... indexes into `rgib` (MS-PST 2.3.4.1).
 const TCI_4B: usize = 0;
@@ -18,6 +20,16 @@ const TCI_BM: usize = 3;
 
 /// Rows a reader allocates for before reading any (see [`TableContext::capacity_hint`]).
 const MAX_PREALLOCATED_ROWS: usize = 1024;
+
+/// Bytes one pass over a table's rows may read from subnodes for its cells, as a multiple of
+/// the file size. A cell of a variable-size column holds an HNID (MS-PST 2.3.3.2), which may
+/// name a subnode instead of a heap item, and nothing stops every row (MS-PST 2.3.4.4) from
+/// naming the same large subnode, or many subnodes sharing one data tree: unbounded, reading
+/// every cell costs rows × file size. A cache by NID would not bound the second form, so the
+/// pass gets a budget instead, linear in the file. Sound files do name one subnode from
+/// several rows (an ANSI corpus PST's contents table reads more than 4 × its size in body
+/// cells), so the factor is the one `Ndb::read_data` allows a node's data (64).
+const SUBNODE_BUDGET_PER_FILE_BYTE: u64 = 64;
 
 /// `dwRowID` column: PidTagLtpRowId.
 pub const LTP_ROW_ID: u16 = 0x67F2;
@@ -158,10 +170,13 @@ impl TableContext {
         self.encoding = encoding_for_codepage(codepage);
     }
 
-    /// Rows in table order (the order of the row matrix).
+    /// Rows in table order (the order of the row matrix). The cells of the rows of one pass
+    /// share one budget of bytes read from subnodes ([`SUBNODE_BUDGET_PER_FILE_BYTE`]).
     pub fn rows(&self) -> RowIter<'_> {
+        let budget = self.node.ndb.file_size().saturating_mul(SUBNODE_BUDGET_PER_FILE_BYTE);
         RowIter {
             table: self,
+            subnode_budget: Arc::new(AtomicU64::new(budget)),
             block: 0,
             buffer: Vec::new(),
             pos: 0,
@@ -171,7 +186,13 @@ impl TableContext {
         }
     }
 
-    fn cell_bytes(&self, row: &[u8], col: &Column) -> PstResult<Option<Vec<u8>>> {
+    fn cell_bytes(
+        &self,
+        row: &[u8],
+        col: &Column,
+        subnode_budget: &AtomicU64,
+        charged: &[AtomicU64; 4],
+    ) -> PstResult<Option<Vec<u8>>> {
         let present = row
             .get(self.ceb_at + col.i_bit / 8)
             .is_some_and(|b| b & (0x80 >> (col.i_bit % 8)) != 0);
@@ -188,10 +209,37 @@ impl TableContext {
             return Ok(Some(Vec::new()));
         }
         if hnid & 0x1F == 0 {
-            Ok(Some(self.heap.item(HeapId(hnid))?.to_vec()))
-        } else {
-            self.node.subnode_data(NodeId(hnid)).map(Some)
+            return Ok(Some(self.heap.item(HeapId(hnid))?.to_vec()));
         }
+        // Only the first read of a cell is charged: a caller that reads one cell again (to
+        // restrict, then sort, then fetch) does its own work again, not the file's.
+        let (word, bit) = (col.i_bit / 64 % 4, 1u64 << (col.i_bit % 64));
+        let first_read = charged[word].fetch_or(bit, Ordering::Relaxed) & bit == 0;
+        let left = if first_read {
+            subnode_budget.load(Ordering::Relaxed)
+        } else {
+            self.node.ndb.file_size().saturating_mul(SUBNODE_BUDGET_PER_FILE_BYTE)
+        };
+        let data = self.node.subnode_data_within(NodeId(hnid), left).map_err(|e| match e {
+            PstError::OutOfBounds { what: "node data", len, .. } => table_err(
+                self.node.nid,
+                format!(
+                    "cell {} of row {:#x} names subnode {} of at least {len} bytes, more than \
+                     the {left} bytes left of this pass's budget for subnode cells \
+                     ({SUBNODE_BUDGET_PER_FILE_BYTE} × the file size): rows naming large \
+                     subnodes again and again",
+                    col.tag,
+                    u32_at(row, 0),
+                    NodeId(hnid)
+                ),
+            ),
+            e => e,
+        })?;
+        // Within the budget by the check above; saturating for rows used from two threads.
+        let spent = if first_read { data.len() as u64 } else { 0 };
+        let _ = subnode_budget
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| Some(b.saturating_sub(spent)));
+        Ok(Some(data))
     }
 }
 
@@ -200,6 +248,10 @@ impl TableContext {
 pub struct Row<'t> {
     table: &'t TableContext,
     bytes: Vec<u8>,
+    /// Shared by the rows of one pass ([`TableContext::rows`]).
+    subnode_budget: Arc<AtomicU64>,
+    /// The cells (by `iBit`, below 256 as `cCols` is a byte) already charged to the budget.
+    charged: Arc<[AtomicU64; 4]>,
 }
 
 impl Row<'_> {
@@ -211,7 +263,9 @@ impl Row<'_> {
     /// The raw bytes of a cell, if its existence bit is set.
     pub fn bytes(&self, id: u16) -> PstResult<Option<Vec<u8>>> {
         match self.table.columns.iter().find(|c| c.tag.id() == id) {
-            Some(col) => self.table.cell_bytes(&self.bytes, col),
+            Some(col) => {
+                self.table.cell_bytes(&self.bytes, col, &self.subnode_budget, &self.charged)
+            }
             None => Ok(None),
         }
     }
@@ -225,7 +279,11 @@ impl Row<'_> {
     }
 
     fn decode(&self, col: &Column) -> PstResult<Option<PropValue>> {
-        let Some(bytes) = self.table.cell_bytes(&self.bytes, col)? else { return Ok(None) };
+        let Some(bytes) =
+            self.table.cell_bytes(&self.bytes, col, &self.subnode_budget, &self.charged)?
+        else {
+            return Ok(None);
+        };
         let prop_type = col.tag.prop_type().ok_or_else(|| {
             table_err(self.table.node.nid, format!("column {} has an unknown type", col.tag))
         })?;
@@ -260,6 +318,7 @@ impl Row<'_> {
 #[derive(Debug)]
 pub struct RowIter<'t> {
     table: &'t TableContext,
+    subnode_budget: Arc<AtomicU64>,
     block: usize,
     buffer: Vec<u8>,
     pos: usize,
@@ -318,7 +377,12 @@ impl<'t> Iterator for RowIter<'t> {
         let bytes = data[self.pos..self.pos + t.row_size].to_vec();
         self.pos += t.row_size;
         self.produced += 1;
-        Some(Ok(Row { table: t, bytes }))
+        Some(Ok(Row {
+            table: t,
+            bytes,
+            subnode_budget: self.subnode_budget.clone(),
+            charged: Arc::default(),
+        }))
     }
 }
 

@@ -271,7 +271,85 @@ pub fn cases(corpus_pst: &Path) -> Vec<(&'static str, Vec<u8>)> {
     out.push(("pc-unsorted-store.pst", unsorted_pc(corpus_pst, 0x21)));
     out.push(("named-shared-string.pst", named_shared_string(corpus_pst)));
     out.push(("folder-cycle.pst", folder_cycle(corpus_pst)));
+    out.push(("tc-shared-subnode-cells.pst", table_with_subnode_cells(corpus_pst, 11, 11, None)));
+    let inflated = table_with_subnode_cells(corpus_pst, 2, 1, Some(u32::MAX));
+    out.push(("tc-inflated-row-count.pst", inflated));
     out
+}
+
+/// The first folder contents table (NID type 0x0E) of the file.
+pub fn contents_table(craft: &Craft) -> u32 {
+    *craft.nodes.keys().find(|nid| *nid & 0x1F == 0x0E).unwrap()
+}
+
+/// Rows of [`table_with_subnode_cells`]: dwRowID, a PtypBinary cell (HNID), the CEB byte.
+pub const SUBNODE_CELL_ROW_SIZE: usize = 9;
+/// Its binary column: PidTagSearchKey.
+pub const SUBNODE_CELL_COLUMN: u16 = 0x300B;
+/// The subnode every cell names.
+pub const SUBNODE_CELL_VALUE: u32 = 0x5F;
+/// Bytes in each block of the row matrix and of the value.
+pub const SUBNODE_CELL_BLOCK: usize = 8176;
+
+/// The first contents table replaced by a table context (MS-PST 2.3.4) whose row matrix is a
+/// subnode of `row_blocks` full blocks (908 rows each; `lcbTotal` as given, else the real
+/// size) and whose every row has a binary cell naming one subnode of `value_blocks` blocks
+/// (HNID with the NID form, MS-PST 2.3.3.2). Reading every cell without a bound costs
+/// rows × value size: 9 988 × 90 KB, about 900 MB, from 11 + 11 blocks.
+pub fn table_with_subnode_cells(
+    corpus_pst: &Path,
+    row_blocks: usize,
+    value_blocks: usize,
+    lcb_total: Option<u32>,
+) -> Vec<u8> {
+    let mut craft = Craft::load(corpus_pst);
+    let nid = contents_table(&craft);
+    let rows_per_block = SUBNODE_CELL_BLOCK / SUBNODE_CELL_ROW_SIZE;
+    let mut row_leaves = Vec::new();
+    for block in 0..row_blocks {
+        let mut b = Vec::with_capacity(SUBNODE_CELL_BLOCK);
+        for row in 0..rows_per_block {
+            let row_id = (block * rows_per_block + row + 1) as u32;
+            b.extend_from_slice(&row_id.to_le_bytes());
+            b.extend_from_slice(&SUBNODE_CELL_VALUE.to_le_bytes());
+            b.push(0xC0); // both columns present (iBit 0 and 1)
+        }
+        b.resize(SUBNODE_CELL_BLOCK, 0); // the padding after the last whole row
+        row_leaves.push(craft.add_block(b, false));
+    }
+    let real = (row_blocks * SUBNODE_CELL_BLOCK) as u32;
+    let rows = craft.add_block(data_tree_block(1, lcb_total.unwrap_or(real), &row_leaves), true);
+    let mut value_leaves = Vec::new();
+    for block in 0..value_blocks {
+        let mut b = vec![0x5A; SUBNODE_CELL_BLOCK];
+        b[..4].copy_from_slice(&(block as u32).to_le_bytes()); // each block distinct
+        value_leaves.push(craft.add_block(b, false));
+    }
+    let total = (value_blocks * SUBNODE_CELL_BLOCK) as u32;
+    let value = craft.add_block(data_tree_block(1, total, &value_leaves), true);
+    let sub = craft.add_block(subnode_block(&[(0x3F, rows), (SUBNODE_CELL_VALUE, value)]), true);
+    // TCINFO (MS-PST 2.3.4.1): bType, cCols 2, rgib (4-byte end 8, 2-byte end 8, 1-byte end
+    // 8, bitmap end 9), hidRowIndex 0, hnidRows the subnode 0x3F, hidIndex 0, then TCOLDESCs
+    // (tag, ibData, cbData, iBit) in tag order.
+    let mut info = vec![0x7C, 2];
+    for end in [8u16, 8, 8, SUBNODE_CELL_ROW_SIZE as u16] {
+        info.extend_from_slice(&end.to_le_bytes());
+    }
+    info.extend_from_slice(&0u32.to_le_bytes());
+    info.extend_from_slice(&0x3Fu32.to_le_bytes());
+    info.extend_from_slice(&0u32.to_le_bytes());
+    for (tag, ib, cb, bit) in
+        [(u32::from(SUBNODE_CELL_COLUMN) << 16 | 0x0102, 4u16, 4u8, 1u8), (0x67F2_0003, 0, 4, 0)]
+    {
+        info.extend_from_slice(&tag.to_le_bytes());
+        info.extend_from_slice(&ib.to_le_bytes());
+        info.extend_from_slice(&[cb, bit]);
+    }
+    let heap = craft.add_block(heap_block(0x7C, hid(1), &[info]), false);
+    let node = craft.nodes.get_mut(&nid).unwrap();
+    node.bid_data = heap;
+    node.bid_sub = sub;
+    craft.build()
 }
 
 /// A PC whose BTH has three index levels, every record of every level naming the same item
