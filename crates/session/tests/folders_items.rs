@@ -382,3 +382,20 @@ fn filters_of_a_thousand_terms_run_on_the_embedded_store() {
         "beta"
     );
 }
+
+#[test]
+fn items_are_not_created_with_a_message_class_ms_oxcmsg_forbids() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    let inbox = ns.get_default_folder(OlDefaultFolders::Inbox).unwrap();
+    let too_long = "I".repeat(256);
+    for class in ["", "IPM.Note.", "IPM.Noté", "IPM\u{7}", too_long.as_str()] {
+        let err = inbox.create_item(Some(class)).err().unwrap_or_else(|| panic!("{class:?}"));
+        assert_eq!(err.code(), ErrorCode::InvalidParameter, "{class:?}");
+        assert!(err.to_string().contains("message class"), "{err}");
+    }
+    assert_eq!(inbox.items().count().unwrap(), 0);
+    let custom = inbox.create_item(Some("IPM.Note.Custom Form")).unwrap();
+    custom.save().unwrap();
+    assert_eq!(custom.message_class(), "IPM.Note.Custom Form");
+}
