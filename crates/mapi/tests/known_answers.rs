@@ -222,7 +222,7 @@ fn exchange_folder_and_message_entry_ids_have_the_layout_of_ms_oxcdata_2_2_4() {
         mailbox,
         ExchangeMessageType::Private,
         folder_gid,
-        Gid::new(database, 0xAB_CDEF_01).unwrap(),
+        Gid::new(database, 0xABCD_EF01).unwrap(),
     );
     assert_eq!(EntryId::decode(&message_wire).unwrap(), EntryId::Message(message));
     assert_eq!(message.encode(), message_wire);
