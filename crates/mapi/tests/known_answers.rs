@@ -52,13 +52,13 @@ fn check(name: &str, width: CountWidth, wire: &str, value: &Restriction) {
 fn leaf_restrictions_have_the_field_layout_of_ms_oxcdata_2_12() {
     let cases: Vec<(&str, &str, Restriction)> = vec![
         (
-            // 2.12.4 ContentRestriction: RestrictType 0x03, FuzzyLevelLow FL_SUBSTRING (0x0001),
+            // 2.12.4 ContentRestriction: RestrictType 0x03, FuzzyLevelLow FL_PREFIX (0x0002),
             // FuzzyLevelHigh FL_IGNORECASE (0x0001), PropertyTag, TaggedValue (PtypString:
             // UTF-16LE with a terminating zero, 2.11.1).
             "content",
-            "03 | 0100 | 0100 | 1F003700 | 1F003700 7600 6200 0000",
+            "03 | 0200 | 0100 | 1F003700 | 1F003700 7600 6200 0000",
             Restriction::Content {
-                fuzzy_level: FuzzyLevel::new(FuzzyMatch::Substring).ignoring_case(),
+                fuzzy_level: FuzzyLevel::new(FuzzyMatch::Prefix).ignoring_case(),
                 tag: PID_TAG_SUBJECT,
                 value: string(PID_TAG_SUBJECT, "vb"),
             },
