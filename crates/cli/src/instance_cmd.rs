@@ -90,10 +90,7 @@ impl SessionHandler {
             session_cmd::run(&self.sessions, command, &request.cwd, Output::new(json))
         });
         let error = result.err().map(|err| {
-            let code = match &err {
-                CliError::Failed { code: Some(code), .. } => Some(code.name()),
-                _ => None,
-            };
+            let code = err.code().map(|code| code.name());
             json!({ "message": err.to_string(), "code": code, "exit_code": err.exit_code() })
         });
         Ok(json!({ "output": String::from_utf8_lossy(&output), "error": error }))
@@ -186,7 +183,9 @@ fn cli_to_mapi(err: CliError) -> MapiError {
         CliError::Failed { message, code } => {
             MapiError::new(code.unwrap_or(ErrorCode::CallFailed), message)
         }
-        other => MapiError::invalid_parameter(other.to_string()),
+        CliError::BadInput { message, code } => {
+            MapiError::new(code.unwrap_or(ErrorCode::InvalidParameter), message)
+        }
     }
 }
 
@@ -291,12 +290,10 @@ pub fn run_remote(cwd: &Path) -> Result<(), CliError> {
         error => {
             let message =
                 error["message"].as_str().unwrap_or("the instance reported an error").to_owned();
+            let code = error["code"].as_str().and_then(ErrorCode::from_name);
             Err(match error["exit_code"].as_u64() {
-                Some(2) => CliError::bad_input(message),
-                _ => CliError::Failed {
-                    message,
-                    code: error["code"].as_str().and_then(ErrorCode::from_name),
-                },
+                Some(2) => CliError::BadInput { message, code },
+                _ => CliError::Failed { message, code },
             })
         }
     }

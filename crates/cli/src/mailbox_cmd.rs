@@ -2,7 +2,7 @@
 
 use crate::output::{CliError, Output};
 use clap::Subcommand;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use store::{CreateOptions, Mailbox, StoreError};
 
 #[derive(Debug, Subcommand)]
@@ -33,9 +33,23 @@ fn store_error(err: StoreError) -> CliError {
     }
 }
 
+/// A mailbox to read must exist: a missing one is a mistyped path (exit 2), not a disk error.
+fn existing(path: &Path) -> Result<&Path, CliError> {
+    if path.exists() {
+        Ok(path)
+    } else {
+        Err(CliError::bad_input(format!("{}: the file does not exist", path.display())))
+    }
+}
+
 pub fn run(command: MailboxCommand, out: Output) -> Result<(), CliError> {
     match command {
         MailboxCommand::Create { path, display_name, owner } => {
+            for (flag, value) in [("--display-name", &display_name), ("--owner", &owner)] {
+                if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                    return Err(CliError::bad_input(format!("{flag} is empty; leave it out")));
+                }
+            }
             let options = CreateOptions { display_name, owner_address: owner, owner_name: None };
             let mailbox = Mailbox::create(&path, &options).map_err(store_error)?;
             let info = mailbox.info().map_err(store_error)?;
@@ -50,7 +64,7 @@ pub fn run(command: MailboxCommand, out: Output) -> Result<(), CliError> {
             })
         }
         MailboxCommand::Info { path } => {
-            let mailbox = Mailbox::open_read_only(&path).map_err(store_error)?;
+            let mailbox = Mailbox::open_read_only(existing(&path)?).map_err(store_error)?;
             let info = mailbox.info().map_err(store_error)?;
             out.emit(&info, |w| {
                 writeln!(w, "Mailbox:        {}", info.display_name)?;
@@ -81,7 +95,8 @@ pub fn run(command: MailboxCommand, out: Output) -> Result<(), CliError> {
             })
         }
         MailboxCommand::Check { path } => {
-            let report = store::check(&path).map_err(|err| CliError::failed(err.to_string()))?;
+            let report =
+                store::check(existing(&path)?).map_err(|err| CliError::failed(err.to_string()))?;
             out.emit(&report, |w| {
                 if report.is_ok() {
                     writeln!(

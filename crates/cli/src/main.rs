@@ -20,10 +20,13 @@ use std::process::ExitCode;
     name = "outpost",
     version,
     about = "Outpost: the Outlook session (profiles, stores, folders, items) without Outlook",
-    long_about = "Outpost reads and writes Outlook data (mailboxes, PST/OST files, .msg/.eml/.ics/.vcf) \
-                  on Linux, macOS and Windows.\n\nEvery command accepts --json, which prints one JSON \
-                  document on stdout; errors always go to stderr.\nExit codes: 0 ok, 1 the operation \
-                  failed, 2 usage error or bad input."
+    long_about = "Outpost gives scripts the Outlook session without Outlook: profiles, stores, \
+                  folders and items. Today it reads PST and OST files (read-only), reads and \
+                  writes its own embedded mailbox files, and runs a per-user instance that \
+                  commands share (on Unix). Linux is what CI tests.\n\nEvery command accepts \
+                  --json, which prints one JSON document on stdout; errors go to stderr (with \
+                  --json, as one JSON document).\nExit codes: 0 ok, 1 the operation failed, 2 \
+                  usage error or bad input."
 )]
 struct Cli {
     /// Print one JSON document on stdout instead of text.
@@ -133,10 +136,21 @@ fn main() -> ExitCode {
     init_tracing();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(err) => {
-            // clap prints help/version to stdout with exit 0, usage errors to stderr with 2.
+        // clap prints help/version to stdout with exit 0.
+        Err(err) if !err.use_stderr() => {
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+            return ExitCode::SUCCESS;
+        }
+        // Usage errors exit 2; with --json anywhere on the line, as the one JSON error
+        // document every other error gives.
+        Err(err) => {
+            let usage = usage_error(&err);
+            if json_requested(std::env::args_os()) {
+                usage.report(true);
+            } else {
+                let _ = err.print();
+            }
+            return ExitCode::from(usage.exit_code());
         }
     };
     let json = cli.json;
@@ -147,6 +161,20 @@ fn main() -> ExitCode {
             ExitCode::from(err.exit_code())
         }
     }
+}
+
+/// Whether `--json` is among the arguments (before a `--` that ends the options): clap could
+/// not parse the line, so this is all there is to go by.
+fn json_requested(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    args.into_iter().skip(1).take_while(|arg| arg != "--").any(|arg| arg == "--json")
+}
+
+/// A clap usage error as a CLI error: its message without clap's "error: " prefix and
+/// styling, with the usage line and hint that follow it.
+fn usage_error(err: &clap::Error) -> CliError {
+    let rendered = err.render().to_string();
+    let message = rendered.trim().strip_prefix("error: ").unwrap_or(rendered.trim());
+    CliError::bad_input(message.to_owned())
 }
 
 fn init_tracing() {

@@ -79,9 +79,10 @@ impl Output {
 /// A command's failure: what to tell the user and which exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    /// Bad input or usage: exit 2.
-    #[error("{0}")]
-    BadInput(String),
+    /// Bad input or usage: exit 2. Carries the MAPI code where there is one (an entry ID
+    /// that names nothing is still `MAPI_E_NOT_FOUND` to a script).
+    #[error("{message}")]
+    BadInput { message: String, code: Option<mapi::ErrorCode> },
     /// The operation failed: exit 1. Carries the MAPI code where there is one.
     #[error("{message}")]
     Failed { message: String, code: Option<mapi::ErrorCode> },
@@ -89,7 +90,12 @@ pub enum CliError {
 
 impl CliError {
     pub fn bad_input(message: impl Into<String>) -> CliError {
-        CliError::BadInput(message.into())
+        CliError::BadInput { message: message.into(), code: None }
+    }
+
+    /// Bad input reported by a lower layer with its MAPI code.
+    pub fn bad_input_from(err: mapi::MapiError) -> CliError {
+        CliError::BadInput { message: err.to_string(), code: Some(err.code) }
     }
 
     pub fn failed(message: impl Into<String>) -> CliError {
@@ -98,25 +104,32 @@ impl CliError {
 
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::BadInput(_) => 2,
+            CliError::BadInput { .. } => 2,
             CliError::Failed { .. } => 1,
         }
+    }
+
+    /// The MAPI code behind the error, if any.
+    pub fn code(&self) -> Option<mapi::ErrorCode> {
+        match self {
+            CliError::BadInput { code, .. } | CliError::Failed { code, .. } => *code,
+        }
+    }
+
+    /// The `--json` error document: what went wrong, the MAPI code, the exit code.
+    pub fn json_document(&self) -> serde_json::Value {
+        serde_json::json!({
+            "error": self.to_string(),
+            "code": self.code().map(|code| code.name()),
+            "exit_code": self.exit_code(),
+        })
     }
 
     /// Prints the error to stderr; with `--json` as a JSON object so scripts can parse it.
     pub fn report(&self, json: bool) {
         let mut stderr = std::io::stderr().lock();
         if json {
-            let code = match self {
-                CliError::Failed { code: Some(code), .. } => Some(code.name()),
-                _ => None,
-            };
-            let doc = serde_json::json!({
-                "error": self.to_string(),
-                "code": code,
-                "exit_code": self.exit_code(),
-            });
-            let _ = writeln!(stderr, "{doc}");
+            let _ = writeln!(stderr, "{}", self.json_document());
         } else {
             let _ = writeln!(stderr, "outpost: error: {self}");
         }

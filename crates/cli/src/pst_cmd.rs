@@ -47,12 +47,16 @@ pub fn run(command: PstCommand, out: Output) -> Result<(), CliError> {
 
 fn open(path: &Path, lenient: bool) -> Result<PstFile, CliError> {
     PstFile::open_with(path, OpenOptions { lenient }).map_err(|err| match err {
+        PstError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            CliError::bad_input(format!("{}: the file does not exist", path.display()))
+        }
         // The file is not there, not a PST, or of an unknown version: bad input.
         PstError::Io { .. }
         | PstError::NotPst { .. }
         | PstError::UnsupportedVersion { .. }
         | PstError::UnsupportedCrypt(_)
         | PstError::OutOfBounds { .. }
+        | PstError::Truncated { .. }
         | PstError::Crc { .. } => CliError::bad_input(format!("{}: {err}", path.display())),
         other => CliError::failed(format!("{}: {other}", path.display())),
     })

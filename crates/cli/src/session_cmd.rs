@@ -193,7 +193,21 @@ fn failed(err: SessionError) -> CliError {
 }
 
 fn bad_input(err: SessionError) -> CliError {
-    CliError::bad_input(err.to_mapi().to_string())
+    CliError::bad_input_from(err.to_mapi())
+}
+
+/// Errors of looking up what the user named (an entry ID, a store, a folder path, a profile):
+/// a malformed name, or one that names nothing, is bad input (exit 2); anything else failed.
+fn lookup_failed(err: SessionError) -> CliError {
+    let names_nothing = matches!(err, SessionError::ProfileNotFound { .. })
+        || matches!(
+            err.code(),
+            ErrorCode::InvalidEntryId
+                | ErrorCode::UnknownEntryId
+                | ErrorCode::InvalidParameter
+                | ErrorCode::NotFound
+        );
+    if names_nothing { bad_input(err) } else { failed(err) }
 }
 
 /// The logged-on sessions a command runs in: one per profile. In-process it lives for one
@@ -235,7 +249,7 @@ impl Sessions {
             return Ok(ns.clone());
         }
         let ns = self.app.new_session();
-        ns.logon(profile, None, false, false).map_err(failed)?;
+        ns.logon(profile, None, false, false).map_err(lookup_failed)?;
         cache.by_profile.insert(key, ns.clone());
         // A first logon writes profiles.toml: stamp after it, so that is not taken as a change.
         cache.profiles_stamp = self.profiles_stamp();
@@ -336,7 +350,9 @@ pub fn run(
             let ns = logon(sessions, &profile)?;
             let kind = parse_kind(&kind)?;
             let folder = match store {
-                Some(store) => ns.find_store(&store).map_err(failed)?.get_default_folder(kind),
+                Some(store) => {
+                    ns.find_store(&store).map_err(lookup_failed)?.get_default_folder(kind)
+                }
                 None => ns.get_default_folder(kind),
             }
             .map_err(failed)?;
@@ -344,7 +360,8 @@ pub fn run(
         }
         SessionCommand::Folder { profile, command: FolderCommand::Get { entry_id, store } } => {
             let ns = logon(sessions, &profile)?;
-            let folder = ns.get_folder_from_id(&entry_id, store.as_deref()).map_err(failed)?;
+            let folder =
+                ns.get_folder_from_id(&entry_id, store.as_deref()).map_err(lookup_failed)?;
             emit_folder(&folder, out)
         }
         SessionCommand::Items { profile, folder, store, filter, sort, descending, limit } => {
@@ -357,7 +374,7 @@ pub fn run(
         }
         SessionCommand::CompareIds { profile, first, second } => {
             let ns = logon(sessions, &profile)?;
-            let equal = ns.compare_entry_ids(&first, &second).map_err(failed)?;
+            let equal = ns.compare_entry_ids(&first, &second).map_err(lookup_failed)?;
             out.emit(&serde_json::json!({ "equal": equal }), |w| {
                 writeln!(w, "{}", if equal { "same object" } else { "different objects" })
             })
@@ -377,21 +394,21 @@ pub(crate) fn resolve_folder(
 ) -> Result<Folder, CliError> {
     let text = text.trim();
     if text.starts_with('\\') {
-        return ns.folder_from_path(text).map_err(failed);
+        return ns.folder_from_path(text).map_err(lookup_failed);
     }
     if let Ok(kind) = text.parse::<OlDefaultFolders>() {
         return match store {
-            Some(store) => ns.find_store(store).map_err(failed)?.get_default_folder(kind),
+            Some(store) => ns.find_store(store).map_err(lookup_failed)?.get_default_folder(kind),
             None => ns.get_default_folder(kind),
         }
         .map_err(failed);
     }
     if !text.is_empty() && text.chars().all(|c| c.is_ascii_hexdigit()) {
         let store_id = match store {
-            Some(store) => Some(ns.find_store(store).map_err(failed)?.store_id()),
+            Some(store) => Some(ns.find_store(store).map_err(lookup_failed)?.store_id()),
             None => None,
         };
-        return ns.get_folder_from_id(text, store_id.as_deref()).map_err(failed);
+        return ns.get_folder_from_id(text, store_id.as_deref()).map_err(lookup_failed);
     }
     Err(CliError::bad_input(format!(
         "{text:?} is not a folder: expected a default-folder kind (inbox, sent-mail, calendar, \
@@ -492,8 +509,11 @@ fn emit_folder(folder: &Folder, out: Output) -> Result<(), CliError> {
     let view = folder_view(folder)?;
     out.emit(&view, |w| {
         writeln!(w, "{}", view.folder_path)?;
+        writeln!(w, "  name:      {}", view.name)?;
         writeln!(w, "  entry ID:  {}", view.entry_id)?;
+        writeln!(w, "  store:     {} ({})", view.store, view.store_id)?;
         writeln!(w, "  class:     {}", view.container_class.as_deref().unwrap_or("(none)"))?;
+        writeln!(w, "  new items: {:?} ({})", view.default_item_type, view.default_message_class)?;
         writeln!(w, "  items:     {} ({} unread)", view.item_count, view.unread_item_count)
     })
 }
@@ -573,9 +593,10 @@ fn logon_cmd(ns: &NameSpace, out: Output) -> Result<(), CliError> {
 
 fn profile_cmd(app: &Application, command: ProfileCommand, out: Output) -> Result<(), CliError> {
     let profile_error = |err: SessionError| match err {
-        SessionError::InvalidProfileName(_) | SessionError::DefaultProfileDelete { .. } => {
-            bad_input(err)
-        }
+        SessionError::InvalidProfileName(_)
+        | SessionError::DefaultProfileDelete { .. }
+        | SessionError::ProfileNotFound { .. }
+        | SessionError::ProfileExists(_) => bad_input(err),
         other => failed(other),
     };
     match command {
@@ -638,6 +659,8 @@ fn stores_cmd(ns: &NameSpace, out: Output) -> Result<(), CliError> {
             let mark = if s.default { " (default)" } else { "" };
             let path = s.file_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
             writeln!(w, "{}{mark}\n  {}\n  store ID: {}", s.display_name, path, s.store_id)?;
+            let access = if s.writable { "read-write" } else { "read-only" };
+            writeln!(w, "  kind: {:?}, {access}", s.kind)?;
         }
         for u in &unavailable {
             writeln!(w, "{} (unavailable: {} [{}])", u.display_name, u.error, u.code)?;
@@ -654,8 +677,34 @@ fn store_cmd(
 ) -> Result<(), CliError> {
     match command {
         StoreCommand::Add { path, display_name, password } => {
+            if display_name.as_deref().is_some_and(|name| name.trim().is_empty()) {
+                return Err(CliError::bad_input(
+                    "--display-name is empty; leave it out to use the store's own name",
+                ));
+            }
+            // Outlook's AddStore creates a PST at a path that does not exist; Outpost cannot
+            // write PSTs yet, so a missing file is a mistyped path.
+            if !path.exists() {
+                return Err(CliError::BadInput {
+                    message: format!(
+                        "{}: the file does not exist (Outpost does not create PST files yet)",
+                        path.display()
+                    ),
+                    code: Some(ErrorCode::NotFound),
+                });
+            }
             let options = AddStoreOptions { display_name, password };
-            let store = ns.add_store_with(&path, &options).map_err(failed)?;
+            let store = ns.add_store_with(&path, &options).map_err(|err| match err.code() {
+                // The file is not a store, is damaged or truncated, or the password is wrong:
+                // the argument is at fault, as for `pst info`.
+                ErrorCode::InvalidParameter
+                | ErrorCode::NotFound
+                | ErrorCode::CorruptData
+                | ErrorCode::CorruptStore
+                | ErrorCode::Version
+                | ErrorCode::LogonFailed => bad_input(err),
+                _ => failed(err),
+            })?;
             let view = store_view(&store, false);
             out.emit(&view, |w| {
                 writeln!(
@@ -678,7 +727,7 @@ fn store_cmd(
                         .remove_unavailable_store(&text)
                         .or_else(|_| ns.remove_unavailable_store(&relative))
                     else {
-                        return Err(failed(not_mounted));
+                        return Err(lookup_failed(not_mounted));
                     };
                     let doc = serde_json::json!({ "removed": {
                         "display_name": gone.config.display_name,
@@ -759,7 +808,7 @@ fn folders_cmd(
     out: Output,
 ) -> Result<(), CliError> {
     let stores = match store {
-        Some(store) => vec![ns.find_store(store).map_err(failed)?],
+        Some(store) => vec![ns.find_store(store).map_err(lookup_failed)?],
         None => ns.stores().map_err(failed)?,
     };
     let mut trees = Vec::new();
@@ -866,6 +915,10 @@ fn items_cmd(
                 r.message_class.as_deref().unwrap_or(""),
                 r.subject.as_deref().unwrap_or("")
             )?;
+            let size = r.size.map(|n| format!("{n} bytes")).unwrap_or_default();
+            let sender =
+                r.sender_name.as_deref().map(|s| format!("from {s}, ")).unwrap_or_default();
+            writeln!(w, "    {sender}{size}")?;
             writeln!(w, "    {}", r.entry_id.as_deref().unwrap_or(""))?;
         }
         Ok(())
@@ -947,31 +1000,92 @@ fn item_view(item: &Item, properties: bool) -> Result<serde_json::Value, CliErro
     Ok(doc)
 }
 
+/// Fields `item get` prints first, in this order; every other field of the JSON document
+/// follows by name, so the text shows what `--json` shows.
+const ITEM_HEADLINE: &[&str] = &[
+    "subject",
+    "sender_name",
+    "sender_email_address",
+    "to",
+    "cc",
+    "bcc",
+    "received_time",
+    "sent_on",
+    "creation_time",
+    "last_modification_time",
+    "folder_path",
+    "store",
+];
+
+/// One JSON value as a person reads it: text without quotes, lists joined by "; ".
+fn plain(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// `item get` as text: the type and class, every field that has a value, every property
+/// (with `--properties`), then the body.
+fn print_item(w: &mut dyn Write, doc: &serde_json::Value) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "{} ({})",
+        doc["type"].as_str().unwrap_or(""),
+        doc["message_class"].as_str().unwrap_or("")
+    )?;
+    let shown_apart = ["type", "message_class", "body", "properties"];
+    let rest = doc
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(key, _)| key.as_str())
+        .filter(|key| !ITEM_HEADLINE.contains(key) && !shown_apart.contains(key));
+    for key in ITEM_HEADLINE.iter().copied().chain(rest) {
+        match &doc[key] {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) if items.is_empty() => {}
+            value => writeln!(w, "  {key}: {}", plain(value))?,
+        }
+    }
+    if let Some(properties) = doc["properties"].as_array() {
+        writeln!(w, "properties ({}):", properties.len())?;
+        for p in properties {
+            let name = p["name"].as_str().unwrap_or("-");
+            let value = &p["value"];
+            let shown = match value.get("value") {
+                Some(inner) => plain(inner),
+                None => String::new(),
+            };
+            let kind = value["type"].as_str().unwrap_or("");
+            writeln!(w, "  {} {name} ({kind}): {shown}", p["tag"].as_str().unwrap_or(""))?;
+        }
+    }
+    if let Some(body) = doc["body"].as_str() {
+        writeln!(w, "\n{body}")?;
+    }
+    Ok(())
+}
+
 fn item_cmd(ns: &NameSpace, command: ItemCommand, out: Output) -> Result<(), CliError> {
     match command {
         ItemCommand::Get { entry_id, store, properties } => {
             let store_id = match store {
-                Some(store) => Some(ns.find_store(&store).map_err(failed)?.store_id()),
+                Some(store) => Some(ns.find_store(&store).map_err(lookup_failed)?.store_id()),
                 None => None,
             };
-            let item = ns.get_item_from_id(&entry_id, store_id.as_deref()).map_err(failed)?;
+            let item =
+                ns.get_item_from_id(&entry_id, store_id.as_deref()).map_err(lookup_failed)?;
             let doc = item_view(&item, properties)?;
-            out.emit(&doc, |w| {
-                writeln!(w, "{} ({})", doc["type"].as_str().unwrap_or(""), item.message_class())?;
-                for key in ["subject", "sender_name", "received_time", "folder_path"] {
-                    if let Some(value) = doc[key].as_str() {
-                        writeln!(w, "  {key}: {value}")?;
-                    }
-                }
-                if let Some(body) = doc["body"].as_str() {
-                    writeln!(w, "\n{body}")?;
-                }
-                Ok(())
-            })
+            out.emit(&doc, |w| print_item(w, &doc))
         }
         ItemCommand::Create { folder, subject, body, class } => {
             let folder = resolve_folder(ns, &folder, None)?;
-            let item = folder.create_item(class.as_deref()).map_err(failed)?;
+            let item = folder.create_item(class.as_deref()).map_err(|err| match err.code() {
+                ErrorCode::InvalidParameter => bad_input(err),
+                _ => failed(err),
+            })?;
             item.set_subject(&subject).map_err(failed)?;
             if let Some(body) = &body {
                 item.set_body(body).map_err(failed)?;
@@ -987,7 +1101,7 @@ fn item_cmd(ns: &NameSpace, command: ItemCommand, out: Output) -> Result<(), Cli
             out.emit(&doc, |w| writeln!(w, "{}", item.entry_id().unwrap_or_default()))
         }
         ItemCommand::Delete { entry_id } => {
-            let item = ns.get_item_from_id(&entry_id, None).map_err(failed)?;
+            let item = ns.get_item_from_id(&entry_id, None).map_err(lookup_failed)?;
             let doc = match item.delete().map_err(failed)? {
                 DeleteOutcome::MovedToDeletedItems { entry_id: new_id } => serde_json::json!({
                     "entry_id": entry_id,

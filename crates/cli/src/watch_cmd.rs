@@ -3,6 +3,7 @@
 
 use crate::instance_cmd;
 use crate::output::CliError;
+use mapi::ErrorCode;
 use serde_json::{Value, json};
 use service::Notification;
 use std::io::Write;
@@ -43,8 +44,18 @@ pub fn run(folder: &str, profile: Option<&str>, json: bool) -> Result<(), CliErr
     if let Some(profile) = profile {
         params["profile"] = profile.into();
     }
-    let subscribed =
-        client.call("subscribe", params).map_err(|err| CliError::from(err.to_mapi()))?;
+    let subscribed = client.call("subscribe", params).map_err(|err| {
+        // Subscribing only resolves what the user typed (the profile and the folder): an
+        // answer that it is malformed or names nothing is bad input.
+        let err = err.to_mapi();
+        match err.code {
+            ErrorCode::InvalidParameter
+            | ErrorCode::InvalidEntryId
+            | ErrorCode::NotFound
+            | ErrorCode::LogonFailed => CliError::bad_input_from(err),
+            _ => CliError::from(err),
+        }
+    })?;
     let folder_path = subscribed["folder"]["folder_path"].as_str().unwrap_or(folder).to_owned();
     let first = if json {
         json!({ "subscribed": subscribed }).to_string()

@@ -132,11 +132,11 @@ fn profile_commands_create_list_set_default_and_delete() {
     home.run(&["profile", "set-default", "Home"]).ok();
     home.run(&["profile", "delete", "Work"]).ok();
     let err = home.run(&["logon", "--profile", "Work"]);
-    assert_eq!(err.code, 1);
+    assert_eq!(err.code, 2);
     assert_eq!(err.error()["code"], "MAPI_E_LOGON_FAILED");
     assert!(err.error()["error"].as_str().unwrap().contains("Home"));
     let dup = home.run(&["profile", "create", "home"]);
-    assert_eq!(dup.code, 1);
+    assert_eq!(dup.code, 2);
     assert_eq!(dup.error()["code"], "MAPI_E_COLLISION");
 }
 
@@ -198,8 +198,9 @@ fn items_can_be_created_listed_filtered_fetched_and_deleted() {
 
     let deleted = home.run(&["item", "delete", &id]).ok().json();
     assert_eq!(deleted["outcome"], "moved-to-deleted-items");
+    // The old entry ID names nothing any more: bad input, with the MAPI code.
     let gone = home.run(&["item", "get", &id]);
-    assert_eq!(gone.code, 1);
+    assert_eq!(gone.code, 2);
     assert_eq!(gone.error()["code"], "MAPI_E_NOT_FOUND");
     let new_id = deleted["new_entry_id"].as_str().unwrap();
     let in_wastebasket = home.run(&["items", "deleted-items"]).ok().json();
@@ -210,21 +211,21 @@ fn items_can_be_created_listed_filtered_fetched_and_deleted() {
 }
 
 #[test]
-fn bad_and_foreign_entry_ids_fail_with_exit_1_and_a_mapi_code() {
+fn bad_and_foreign_entry_ids_fail_with_exit_2_and_a_mapi_code() {
     let home = Home::new();
     let bad = home.run(&["item", "get", "zz"]);
-    assert_eq!(bad.code, 1);
+    assert_eq!(bad.code, 2);
     assert_eq!(bad.error()["code"], "MAPI_E_INVALID_ENTRYID");
     let short = home.run(&["item", "get", "000102"]);
-    assert_eq!(short.code, 1);
+    assert_eq!(short.code, 2);
     assert_eq!(short.error()["code"], "MAPI_E_INVALID_ENTRYID");
     // A well-formed message entry ID whose provider UID no mounted store has.
     let foreign = format!("00000000{}0700{}", "5A".repeat(16), "11".repeat(48));
     let run = home.run(&["item", "get", &foreign]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
     assert_eq!(run.error()["code"], "MAPI_E_NOT_FOUND");
     let folder = home.run(&["folder", "get", &foreign]);
-    assert_eq!(folder.code, 1);
+    assert_eq!(folder.code, 2);
 }
 
 #[test]
@@ -239,7 +240,7 @@ fn compare_ids_compares_by_meaning() {
     assert_eq!(home.run(&["compare-ids", &a, b]).ok().json()["equal"], false);
     let foreign = format!("00000000{}0700{}", "5A".repeat(16), "11".repeat(48));
     let unknown = home.run(&["compare-ids", &foreign, &foreign]);
-    assert_eq!(unknown.code, 1);
+    assert_eq!(unknown.code, 2);
     assert_eq!(unknown.error()["code"], "MAPI_E_UNKNOWN_ENTRYID");
 }
 
@@ -271,7 +272,7 @@ fn stores_are_added_found_by_name_or_path_and_removed() {
     let removing_default = home.run(&["store", "remove", "Mailbox - dana"]);
     assert_eq!(removing_default.code, 1);
     let nothing = home.run(&["store", "add", home.path().join("none.pst").to_str().unwrap()]);
-    assert_eq!(nothing.code, 1);
+    assert_eq!(nothing.code, 2);
 }
 
 #[test]

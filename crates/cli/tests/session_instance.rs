@@ -70,7 +70,7 @@ fn the_instance_prints_exactly_what_the_command_prints_in_process() {
 fn errors_through_the_instance_keep_their_code_and_exit_status() {
     let home = Home::new();
     let output = home.command(&["item", "get", "00", "--json"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
     let error: serde_json::Value = serde_json::from_slice(&output.stderr).unwrap();
     assert_eq!(error["code"], "MAPI_E_INVALID_ENTRYID");
     let output = home.command(&["items", "no-such-folder"]).output().unwrap();

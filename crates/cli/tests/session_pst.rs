@@ -125,8 +125,9 @@ fn every_corpus_pst_mounts_lists_its_items_and_opens_each_by_entry_id() {
 fn a_password_protected_pst_without_its_password_is_refused_clearly() {
     let home = tempfile::tempdir().unwrap();
     for name in LOCKED.iter().chain(&["pst2john-97_outlook_pass12345.pst"]) {
+        // A missing password is missing input: exit 2, with Outlook's code.
         let (code, _, stderr) = run(home.path(), &["store", "add", corpus(name).to_str().unwrap()]);
-        assert_eq!(code, 1, "{name}");
+        assert_eq!(code, 2, "{name}");
         let error: Value = serde_json::from_str(stderr.trim()).unwrap();
         assert_eq!(error["code"], "MAPI_E_LOGON_FAILED", "{name}");
         assert!(error["error"].as_str().unwrap().contains("password"), "{name}: {stderr}");
@@ -141,7 +142,7 @@ fn a_password_protected_pst_without_its_password_is_refused_clearly() {
             "wrong",
         ],
     );
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
     assert!(stderr.contains("password"), "{stderr}");
     let stores = ok(home.path(), &["stores"]);
     assert_eq!(stores["stores"].as_array().unwrap().len(), 1);

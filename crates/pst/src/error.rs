@@ -36,6 +36,11 @@ pub enum PstError {
     #[error("{what} at offset {offset:#x}: {len} bytes do not fit in {limit} bytes")]
     OutOfBounds { what: &'static str, offset: u64, len: u64, limit: u64 },
 
+    /// A read that lies past the end of the file: the file was cut short (its header says
+    /// it is longer) or an offset in it is wrong.
+    #[error("{}", truncated_message(what, *offset, *len, *file_size, *header_eof))]
+    Truncated { what: &'static str, offset: u64, len: u64, file_size: u64, header_eof: Option<u64> },
+
     #[error("block {bid} not found in the block B-tree")]
     BlockNotFound { bid: BlockId },
 
@@ -70,6 +75,30 @@ pub enum PstError {
     /// The store has a PidTagPstPassword CRC and no password, or another one, was given.
     #[error("{path}: {problem}")]
     Password { path: String, problem: String },
+}
+
+fn truncated_message(
+    what: &str,
+    offset: u64,
+    len: u64,
+    file_size: u64,
+    header_eof: Option<u64>,
+) -> String {
+    let end = offset.saturating_add(len);
+    match header_eof {
+        // ibFileEof (MS-PST 2.2.2.6, ROOT) is the file's size when it was last written.
+        Some(eof) if eof > file_size && len == 0 => {
+            format!("truncated: the file is {file_size} bytes, the header says {eof}")
+        }
+        Some(eof) if eof > file_size => format!(
+            "truncated: the file is {file_size} bytes, the header says {eof} \
+             ({what} at offset {offset:#x} lies past the end)"
+        ),
+        _ => format!(
+            "truncated or damaged: the file is {file_size} bytes, {what} at offset {offset:#x} \
+             needs {end}"
+        ),
+    }
 }
 
 impl PstError {

@@ -74,23 +74,36 @@ fn read_slice(data: &[u8], buf: &mut [u8], offset: u64) -> std::io::Result<()> {
 pub(crate) struct Source {
     inner: Box<dyn ReadAt>,
     size: u64,
+    /// The size the header says the file has (ibFileEof), once the header is read: a read
+    /// past the end then says whether the file was cut short.
+    header_eof: Option<u64>,
 }
 
 impl Source {
     pub(crate) fn new(inner: Box<dyn ReadAt>) -> PstResult<Source> {
         let size = inner.size().map_err(|source| PstError::Io { offset: 0, len: 0, source })?;
-        Ok(Source { inner, size })
+        Ok(Source { inner, size, header_eof: None })
     }
 
     pub(crate) fn size(&self) -> u64 {
         self.size
     }
 
+    pub(crate) fn set_header_eof(&mut self, eof: u64) {
+        self.header_eof = Some(eof);
+    }
+
     /// Reads `len` bytes at `offset`; a range past the end is an error, not an allocation.
     pub(crate) fn read(&self, what: &'static str, offset: u64, len: usize) -> PstResult<Vec<u8>> {
         let end = offset.checked_add(len as u64);
         if end.is_none_or(|end| end > self.size) {
-            return Err(PstError::OutOfBounds { what, offset, len: len as u64, limit: self.size });
+            return Err(PstError::Truncated {
+                what,
+                offset,
+                len: len as u64,
+                file_size: self.size,
+                header_eof: self.header_eof,
+            });
         }
         let mut buf = vec![0u8; len];
         self.inner.read_exact_at(&mut buf, offset).map_err(|source| PstError::Io {

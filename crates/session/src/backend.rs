@@ -47,7 +47,16 @@ pub fn open_embedded(path: &Path) -> MapiResult<Arc<dyn MessageStore>> {
 
 /// Opens a PST or OST file read-only (`password` for password-protected PSTs).
 pub fn open_pst(path: &Path, password: Option<&str>) -> MapiResult<Arc<dyn MessageStore>> {
-    Ok(Arc::new(pst::provider::PstStore::open(path, password)?))
+    // The PST reader's errors say where in the file; the file itself is named here.
+    let store = pst::provider::PstStore::open(path, password).map_err(|err| {
+        let err = MapiError::from(err);
+        let name = path.display().to_string();
+        if err.message.contains(&name) {
+            return err;
+        }
+        MapiError::new(err.code, format!("{name}: {}", err.message))
+    })?;
+    Ok(Arc::new(store))
 }
 
 /// What kind of store a file holds, judged by its first bytes; `None` for anything else.

@@ -217,7 +217,10 @@ impl Folder {
     pub fn create_item(&self, message_class: Option<&str>) -> SessionResult<Item> {
         self.store.check_writable("create an item")?;
         let class = match message_class {
-            Some(class) => class.to_owned(),
+            Some(class) => {
+                check_message_class(class)?;
+                class.to_owned()
+            }
             None => self.default_message_class()?.to_owned(),
         };
         let message = self.handle.create_message(false)?;
@@ -293,5 +296,28 @@ impl Folder {
     /// A raw property of the folder.
     pub fn get_prop(&self, tag: PropTag) -> SessionResult<Option<PropValue>> {
         Ok(self.handle.get_prop(tag)?)
+    }
+}
+
+/// A message class as MS-OXCMSG 2.2.1.3 allows it: 1 to 255 ASCII characters 0x20-0x7F, not
+/// ending with a period. Anything else is refused rather than stored (an item without a class
+/// opens as nothing in Outlook).
+pub fn check_message_class(class: &str) -> SessionResult<()> {
+    let problem = if class.is_empty() {
+        Some("it is empty")
+    } else if class.len() > 255 {
+        Some("it is longer than 255 characters")
+    } else if !class.bytes().all(|b| (0x20..=0x7F).contains(&b)) {
+        Some("it has characters outside ASCII 0x20-0x7F")
+    } else if class.ends_with('.') {
+        Some("it ends with a period")
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(SessionError::Mapi(MapiError::invalid_parameter(format!(
+            "{class:?} is not a message class: {problem} (MS-OXCMSG 2.2.1.3; e.g. IPM.Note)"
+        )))),
     }
 }

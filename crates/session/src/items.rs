@@ -132,8 +132,18 @@ impl Items {
 
     /// `restrict` with a ready-made MAPI restriction.
     pub fn restrict_with(&self, added: Restriction) -> Items {
+        // Stacked filters join one flat And, so restricting again and again adds no depth.
         let restriction = match &self.restriction {
-            Some(existing) => Restriction::And(vec![existing.clone(), added]),
+            Some(existing) => {
+                let mut terms = Vec::new();
+                for part in [existing.clone(), added] {
+                    match part {
+                        Restriction::And(inner) => terms.extend(inner),
+                        other => terms.push(other),
+                    }
+                }
+                Restriction::And(terms)
+            }
             None => added,
         };
         Items {

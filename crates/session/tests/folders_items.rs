@@ -347,3 +347,55 @@ fn items_open_as_their_typed_item_with_common_and_raw_properties() {
     assert_eq!(value, Some(mapi::PropValue::String("custom".into())));
     assert!(reopened.unread().unwrap());
 }
+
+/// `[Subject] = 'none 0' <op> … ` with `count` terms that match nothing.
+fn chain(count: usize, template: &str, joiner: &str) -> String {
+    (0..count).map(|n| template.replace("{n}", &n.to_string())).collect::<Vec<_>>().join(joiner)
+}
+
+#[test]
+fn filters_of_a_thousand_terms_run_on_the_embedded_store() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    let inbox = ns.get_default_folder(OlDefaultFolders::Inbox).unwrap();
+    for subject in ["alpha", "beta", "gamma"] {
+        saved_item(&inbox, None, subject);
+    }
+    let items = inbox.items();
+    let misses = chain(998, "[Subject] = 'none {n}'", " OR ");
+    let any = format!("{misses} OR [Subject] = 'alpha' OR [Subject] = 'GAMMA'");
+    assert_eq!(items.restrict(&any).unwrap().count().unwrap(), 2);
+    let all = format!("{} AND [Subject] <> 'beta'", chain(999, "[Subject] <> 'none {n}'", " AND "));
+    assert_eq!(items.restrict(&all).unwrap().count().unwrap(), 2);
+    // And binds tighter than Or: alpha, plus (beta and not beta) = nothing.
+    let mixed =
+        format!("{misses} OR [Subject] = 'alpha' OR [Subject] = 'beta' AND [Subject] <> 'beta'");
+    assert_eq!(items.restrict(&mixed).unwrap().count().unwrap(), 1);
+    // Restricting a restricted collection again and again stays shallow too.
+    let mut narrowed = items.clone();
+    for n in 0..100 {
+        narrowed = narrowed.restrict(&format!("[Subject] <> 'none {n}'")).unwrap();
+    }
+    assert_eq!(narrowed.count().unwrap(), 3);
+    assert_eq!(
+        narrowed.find("[Subject] = 'beta'").unwrap().unwrap().subject().unwrap().unwrap(),
+        "beta"
+    );
+}
+
+#[test]
+fn items_are_not_created_with_a_message_class_ms_oxcmsg_forbids() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    let inbox = ns.get_default_folder(OlDefaultFolders::Inbox).unwrap();
+    let too_long = "I".repeat(256);
+    for class in ["", "IPM.Note.", "IPM.Noté", "IPM\u{7}", too_long.as_str()] {
+        let err = inbox.create_item(Some(class)).err().unwrap_or_else(|| panic!("{class:?}"));
+        assert_eq!(err.code(), ErrorCode::InvalidParameter, "{class:?}");
+        assert!(err.to_string().contains("message class"), "{err}");
+    }
+    assert_eq!(inbox.items().count().unwrap(), 0);
+    let custom = inbox.create_item(Some("IPM.Note.Custom Form")).unwrap();
+    custom.save().unwrap();
+    assert_eq!(custom.message_class(), "IPM.Note.Custom Form");
+}

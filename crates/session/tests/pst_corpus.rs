@@ -402,3 +402,25 @@ fn an_exchange_id_of_a_folder_the_ost_does_not_cache_is_not_found() {
     assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
     assert!(!ns.compare_entry_ids(&exchange, &calendar.entry_id()).unwrap());
 }
+
+#[test]
+fn filters_of_a_thousand_terms_run_on_a_pst() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    let store = mount(&ns, "aspose-Outlook.pst");
+    let inbox = store.get_default_folder(OlDefaultFolders::Inbox).unwrap();
+    let items = inbox.items();
+    let total = items.count().unwrap();
+    let subjects: Vec<String> =
+        items.iter().unwrap().map(|i| i.unwrap().subject().unwrap().unwrap_or_default()).collect();
+    let wanted = &subjects[0];
+    let with_wanted = subjects.iter().filter(|s| s.eq_ignore_ascii_case(wanted)).count() as u32;
+    assert!(with_wanted < total, "the test needs an item with another subject");
+    let quoted = wanted.replace('\'', "''");
+    let misses: Vec<String> = (0..999).map(|n| format!("[Subject] = 'none {n}'")).collect();
+    let any = format!("{} OR [Subject] = '{quoted}'", misses.join(" OR "));
+    assert_eq!(items.restrict(&any).unwrap().count().unwrap(), with_wanted);
+    let others: Vec<String> = (0..999).map(|n| format!("[Subject] <> 'none {n}'")).collect();
+    let all = format!("{} AND [Subject] <> '{quoted}'", others.join(" AND "));
+    assert_eq!(items.restrict(&all).unwrap().count().unwrap(), total - with_wanted);
+}

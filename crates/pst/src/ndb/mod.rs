@@ -100,12 +100,37 @@ impl PageCache {
 }
 
 impl Ndb {
-    pub(crate) fn open(source: Source, options: OpenOptions) -> PstResult<Ndb> {
+    pub(crate) fn open(mut source: Source, options: OpenOptions) -> PstResult<Ndb> {
         let len = usize::try_from(source.size().min(Header::READ_SIZE as u64)).unwrap_or(0);
         let bytes = source.read("HEADER", 0, len)?;
+        // A file that starts like a PST but ends inside its header was cut short.
+        if bytes.len() < Header::READ_SIZE && bytes.starts_with(b"!BDN") {
+            return Err(PstError::Truncated {
+                what: "HEADER",
+                offset: 0,
+                len: Header::READ_SIZE as u64,
+                file_size: source.size(),
+                header_eof: None,
+            });
+        }
         let header = Header::parse(&bytes)?;
+        source.set_header_eof(header.root.ib_file_eof);
         let page_cache = PageCache::new(header.format.page_size());
-        Ok(Ndb { source, header, options, problems: Mutex::new(Vec::new()), page_cache })
+        let file_size = source.size();
+        let eof = header.root.ib_file_eof;
+        let ndb = Ndb { source, header, options, problems: Mutex::new(Vec::new()), page_cache };
+        // ibFileEof (MS-PST 2.2.2.5, ROOT) is the file's size as last written: a shorter file
+        // was cut short, and reads would fail later somewhere in the middle of it.
+        if file_size < eof {
+            ndb.tolerate(PstError::Truncated {
+                what: "the end of the file",
+                offset: eof,
+                len: 0,
+                file_size,
+                header_eof: Some(eof),
+            })?;
+        }
+        Ok(ndb)
     }
 
     pub fn header(&self) -> &Header {

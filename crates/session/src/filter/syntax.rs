@@ -59,8 +59,11 @@ pub struct Value {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    /// All of the terms (two or more). A chain `a And b And c` is one `And` of three terms,
+    /// not a nest of binary ones, so a filter of hundreds of terms stays shallow.
+    And(Vec<Expr>),
+    /// Any of the terms (two or more), flattened like `And`.
+    Or(Vec<Expr>),
     Not(Box<Expr>),
     Compare {
         property: PropertyRef,
@@ -77,6 +80,29 @@ pub enum Expr {
         property: PropertyRef,
         negated: bool,
     },
+}
+
+impl Expr {
+    fn is_and(&self) -> bool {
+        matches!(self, Expr::And(_))
+    }
+
+    fn is_or(&self) -> bool {
+        matches!(self, Expr::Or(_))
+    }
+}
+
+/// Adds a term to an n-ary operator's list; a parenthesised term of the same operator
+/// (`(a Or b) Or c`) is spliced in, since grouping does not change its meaning.
+fn push_flat(terms: &mut Vec<Expr>, term: Expr, same_operator: fn(&Expr) -> bool) {
+    if same_operator(&term) {
+        match term {
+            Expr::And(inner) | Expr::Or(inner) => terms.extend(inner),
+            other => terms.push(other),
+        }
+    } else {
+        terms.push(term);
+    }
 }
 
 /// A filter that does not parse.
@@ -128,8 +154,12 @@ impl fmt::Display for Token {
 
 /// Longest filter accepted; Outlook's own limit is far lower, and this bounds parser work.
 const MAX_FILTER_CHARS: usize = 64 * 1024;
-/// Deepest nesting of parentheses and `Not`; keeps recursion bounded on hostile input.
-const MAX_DEPTH: usize = 128;
+/// Deepest nesting of parentheses and `Not`; keeps recursion bounded on hostile input. Each
+/// level becomes at most one restriction level, and a term adds at most two more (`<>` is
+/// `Not(Content)`), plus one for stacking `Restrict` calls; the margin keeps every filter the
+/// parser accepts within what the restriction codec and evaluator take
+/// ([`mapi::restriction::MAX_DEPTH`]), so a too-deep filter fails here, with a position.
+pub const MAX_DEPTH: usize = mapi::restriction::MAX_DEPTH - 8;
 
 /// Parses a Jet or DASL filter (DASL when the text starts with `@SQL=`).
 pub fn parse(text: &str) -> Result<Filter, FilterError> {
@@ -306,29 +336,34 @@ impl Parser {
     fn enter(&mut self) -> Result<(), FilterError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.error(format!("nesting deeper than {MAX_DEPTH} levels")));
+            return Err(self.error(format!(
+                "nesting deeper than {MAX_DEPTH} levels of parentheses and Not; \
+                 long chains of And/Or need no parentheses"
+            )));
         }
         Ok(())
     }
 
+    /// `term Or term Or …`: one n-ary `Or` (And binds tighter, so each term is an `and()`).
     fn or(&mut self) -> Result<Expr, FilterError> {
-        let mut left = self.and()?;
+        let mut terms = Vec::new();
+        push_flat(&mut terms, self.and()?, Expr::is_or);
         while self.next_is_word("or") {
             self.index += 1;
-            let right = self.and()?;
-            left = Expr::Or(Box::new(left), Box::new(right));
+            push_flat(&mut terms, self.and()?, Expr::is_or);
         }
-        Ok(left)
+        Ok(if terms.len() == 1 { terms.remove(0) } else { Expr::Or(terms) })
     }
 
+    /// `factor And factor And …`: one n-ary `And`.
     fn and(&mut self) -> Result<Expr, FilterError> {
-        let mut left = self.unary()?;
+        let mut terms = Vec::new();
+        push_flat(&mut terms, self.unary()?, Expr::is_and);
         while self.next_is_word("and") {
             self.index += 1;
-            let right = self.unary()?;
-            left = Expr::And(Box::new(left), Box::new(right));
+            push_flat(&mut terms, self.unary()?, Expr::is_and);
         }
-        Ok(left)
+        Ok(if terms.len() == 1 { terms.remove(0) } else { Expr::And(terms) })
     }
 
     fn unary(&mut self) -> Result<Expr, FilterError> {

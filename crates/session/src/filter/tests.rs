@@ -53,18 +53,68 @@ fn jet_operators_and_literals() {
 #[test]
 fn and_binds_tighter_than_or_and_not_tighter_than_and() {
     let filter = parse("[A] = 1 Or Not [B] = 2 And [C] = 3").unwrap();
-    let Expr::Or(left, right) = filter.expr else { panic!("top is not Or") };
-    assert!(matches!(*left, Expr::Compare { .. }));
-    let Expr::And(not_b, c) = *right else { panic!("right of Or is not And") };
-    assert!(matches!(*not_b, Expr::Not(_)));
-    assert!(matches!(*c, Expr::Compare { .. }));
+    let Expr::Or(terms) = filter.expr else { panic!("top is not Or") };
+    let [left, right] = terms.as_slice() else { panic!("Or of {} terms", terms.len()) };
+    assert!(matches!(left, Expr::Compare { .. }));
+    let Expr::And(factors) = right else { panic!("right of Or is not And") };
+    let [not_b, c] = factors.as_slice() else { panic!("And of {} terms", factors.len()) };
+    assert!(matches!(not_b, Expr::Not(_)));
+    assert!(matches!(c, Expr::Compare { .. }));
 }
 
 #[test]
 fn parentheses_group() {
     let filter = parse("([A] = 1 or [B] = 2) and [C] = 3").unwrap();
-    let Expr::And(left, _) = filter.expr else { panic!("top is not And") };
-    assert!(matches!(*left, Expr::Or(..)));
+    let Expr::And(terms) = filter.expr else { panic!("top is not And") };
+    assert!(matches!(terms.as_slice(), [Expr::Or(or), Expr::Compare { .. }] if or.len() == 2));
+}
+
+/// The names of the fields a flat list of comparisons looks at, in order.
+fn field_names(terms: &[Expr]) -> Vec<&str> {
+    terms
+        .iter()
+        .map(|term| match term {
+            Expr::Compare { property, .. } => property.name.as_str(),
+            other => panic!("not a comparison: {other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn chains_of_one_operator_are_one_flat_node() {
+    let terms: Vec<String> = (0..1000).map(|n| format!("[Categories] = 'c{n}'")).collect();
+    for (joiner, is_or) in [(" OR ", true), (" and ", false)] {
+        let filter = parse(&terms.join(joiner)).unwrap();
+        let flat = match (&filter.expr, is_or) {
+            (Expr::Or(flat), true) | (Expr::And(flat), false) => flat,
+            (other, _) => panic!("{joiner}: top is {other:?}"),
+        };
+        assert_eq!(flat.len(), 1000, "{joiner}");
+        assert!(flat.iter().all(|t| matches!(t, Expr::Compare { .. })), "{joiner}");
+    }
+    // Grouping a chain of the same operator does not change it.
+    let grouped = parse("([A] = 1 Or [B] = 2) Or ([C] = 3 Or [D] = 4)").unwrap();
+    let Expr::Or(flat) = grouped.expr else { panic!("top is not Or") };
+    assert_eq!(field_names(&flat), ["A", "B", "C", "D"]);
+}
+
+#[test]
+fn mixed_chains_keep_and_above_or_in_precedence() {
+    // a Or b And c Or d And e And f = a Or (b And c) Or (d And e And f)
+    let filter =
+        parse("[A] = 1 Or [B] = 1 And [C] = 1 Or [D] = 1 And [E] = 1 And [F] = 1").unwrap();
+    let Expr::Or(terms) = filter.expr else { panic!("top is not Or") };
+    let [a, bc, def] = terms.as_slice() else { panic!("Or of {} terms", terms.len()) };
+    assert_eq!(field_names(std::slice::from_ref(a)), ["A"]);
+    let (Expr::And(bc), Expr::And(def)) = (bc, def) else { panic!("{bc:?} / {def:?}") };
+    assert_eq!(field_names(bc), ["B", "C"]);
+    assert_eq!(field_names(def), ["D", "E", "F"]);
+    // Parentheses of the other operator stay a level of their own.
+    let filter = parse("[A] = 1 And ([B] = 1 Or [C] = 1) And [D] = 1").unwrap();
+    let Expr::And(terms) = filter.expr else { panic!("top is not And") };
+    assert!(
+        matches!(terms.as_slice(), [Expr::Compare { .. }, Expr::Or(or), Expr::Compare { .. }] if or.len() == 2)
+    );
 }
 
 #[test]
@@ -82,11 +132,12 @@ fn dasl_like_is_null_and_schema_names() {
         "@sql=\"http://schemas.microsoft.com/mapi/proptag/0x0037001f\" = 'a' AND \"urn:schemas:httpmail:read\" IS NOT NULL",
     )
     .unwrap();
-    let Expr::And(left, right) = filter.expr else { panic!("not And") };
+    let Expr::And(terms) = filter.expr else { panic!("not And") };
+    let [left, right] = terms.as_slice() else { panic!("And of {} terms", terms.len()) };
     assert!(
-        matches!(*left, Expr::Compare { ref property, .. } if property.name.ends_with("0x0037001f"))
+        matches!(left, Expr::Compare { property, .. } if property.name.ends_with("0x0037001f"))
     );
-    assert!(matches!(*right, Expr::IsNull { negated: true, .. }));
+    assert!(matches!(right, Expr::IsNull { negated: true, .. }));
 }
 
 #[test]
@@ -122,6 +173,24 @@ fn hostile_nesting_is_an_error_not_a_stack_overflow() {
     assert!(err.message.contains("nesting"), "{err}");
     let nots = format!("{}[A] = 1", "Not ".repeat(10_000));
     assert!(parse(&nots).unwrap_err().message.contains("nesting"));
+}
+
+#[test]
+fn nesting_is_limited_by_depth_not_by_the_number_of_terms() {
+    use super::syntax::MAX_DEPTH;
+    // Alternating operators, one level per parenthesis: [A] = 0 And ([A] = 1 Or ([A] = 2 …)).
+    let nested = |levels: usize| {
+        let mut text = format!("[A] = {levels}");
+        for level in (0..levels).rev() {
+            let op = if level % 2 == 0 { "And" } else { "Or" };
+            text = format!("[A] = {level} {op} ({text})");
+        }
+        text
+    };
+    assert!(parse(&nested(MAX_DEPTH)).is_ok());
+    let err = parse(&nested(MAX_DEPTH + 1)).unwrap_err();
+    assert!(err.message.contains(&format!("deeper than {MAX_DEPTH} levels")), "{err}");
+    assert!(err.message.contains("parentheses"), "{err}");
 }
 
 #[test]
@@ -240,6 +309,42 @@ mod translation {
         for (filter, expected) in cases {
             assert_eq!(select(filter), *expected, "{filter}");
         }
+    }
+
+    #[test]
+    fn a_thousand_terms_evaluate_and_precedence_holds() {
+        let misses: Vec<String> = (0..998).map(|n| format!("[Subject] = 'none {n}'")).collect();
+        let any =
+            format!("{} OR [Subject] = 'lunch?' OR [Categories] = 'red'", misses.join(" OR "));
+        assert_eq!(select(&any), "bcd");
+        let differs: Vec<String> = (0..999).map(|n| format!("[Subject] <> 'none {n}'")).collect();
+        let all = format!("{} AND [Unread] = True", differs.join(" AND "));
+        assert_eq!(select(&all), "bc");
+        // And binds tighter than Or in long mixed chains too: only "c" is unread and big, "d"
+        // is read and small.
+        let mixed = format!(
+            "{} OR [Unread] = True AND [Size] > 1000 OR [Size] < 500 AND [Unread] = False",
+            misses.join(" OR ")
+        );
+        assert_eq!(select(&mixed), "cd");
+        let grouped = format!("({} OR [Unread] = True) AND [Size] > 1000", misses.join(" OR "));
+        assert_eq!(select(&grouped), "c");
+    }
+
+    #[test]
+    fn the_deepest_filter_the_parser_accepts_still_evaluates() {
+        use super::super::syntax::MAX_DEPTH;
+        // Every level a Not of a `<>` (itself a Not): the deepest restriction per level.
+        let mut text = "[Subject] <> 'x'".to_owned();
+        for level in 0..MAX_DEPTH / 2 {
+            text = format!("[Subject] <> 'y{level}' And Not ({text})");
+        }
+        let parsed = parse(&text).unwrap();
+        let restriction = to_restriction(&parsed, &mut resolve, &TimeZone::UTC).unwrap();
+        for (_, row) in rows() {
+            evaluate(&restriction, &row).unwrap();
+        }
+        restriction.encode(mapi::restriction::CountWidth::Bits16).unwrap();
     }
 
     #[test]

@@ -65,8 +65,8 @@ struct Translator<'r, 'a> {
 impl Translator<'_, '_> {
     fn expr(&mut self, expr: &Expr) -> Result<Restriction, FilterError> {
         Ok(match expr {
-            Expr::And(a, b) => Restriction::And(vec![self.expr(a)?, self.expr(b)?]),
-            Expr::Or(a, b) => Restriction::Or(vec![self.expr(a)?, self.expr(b)?]),
+            Expr::And(terms) => Restriction::And(self.terms(terms)?),
+            Expr::Or(terms) => Restriction::Or(self.terms(terms)?),
             Expr::Not(inner) => Restriction::Not(Box::new(self.expr(inner)?)),
             Expr::Compare { property, op, value } => self.compare(property, *op, value)?,
             Expr::Like { property, pattern } => self.like(property, pattern)?,
@@ -79,6 +79,10 @@ impl Translator<'_, '_> {
                 if *negated { exists } else { exists.negate() }
             }
         })
+    }
+
+    fn terms(&mut self, terms: &[Expr]) -> Result<Vec<Restriction>, FilterError> {
+        terms.iter().map(|term| self.expr(term)).collect()
     }
 
     fn target(&mut self, property: &PropertyRef) -> Result<Target, FilterError> {

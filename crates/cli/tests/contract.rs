@@ -1,0 +1,313 @@
+//! The CLI contract across subcommands: exit 2 for bad input and 1 for failed operations,
+//! `--json` error documents also for usage errors, errors that name the file (and say when
+//! it is truncated), and text output that shows what `--json` shows.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn corpus(name: &str) -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/pst")).join(name)
+}
+
+struct Home(tempfile::TempDir);
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}\nstderr: {}", self.stdout, self.stderr))
+    }
+
+    /// The one JSON error document on stderr.
+    fn error(&self) -> Value {
+        serde_json::from_str(self.stderr.trim())
+            .unwrap_or_else(|e| panic!("stderr is not one JSON document ({e}): {}", self.stderr))
+    }
+
+    fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        self
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = Command::cargo_bin("outpost")
+            .unwrap()
+            .env("OUTPOST_HOME", self.path())
+            .args(["instance", "stop"])
+            .output();
+    }
+}
+
+impl Home {
+    fn new() -> Home {
+        Home(tempfile::tempdir().unwrap())
+    }
+
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+
+    /// Runs `outpost ARGS` as typed (no `--json` added), through the instance by default.
+    fn raw(&self, args: &[&str]) -> Run {
+        let output = Command::cargo_bin("outpost")
+            .unwrap()
+            .env("OUTPOST_HOME", self.path())
+            .env("USER", "dana")
+            .env("OUTPOST_INSTANCE_IDLE_SECONDS", "5")
+            .args(args)
+            .output()
+            .unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    fn json(&self, args: &[&str]) -> Run {
+        let mut all = args.to_vec();
+        all.push("--json");
+        self.raw(&all)
+    }
+}
+
+#[test]
+fn bad_input_exits_2_in_every_subcommand_with_a_json_error_document() {
+    let home = Home::new();
+    let id = home.json(&["item", "create", "inbox", "--subject", "x"]).ok().json()["entry_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A well-formed message entry ID whose provider UID no mounted store has.
+    let foreign = format!("00000000{}0700{}", "5A".repeat(16), "11".repeat(48));
+    let missing = home.path().join("no-such-file.pst");
+    let missing = missing.to_str().unwrap();
+    let not_a_store = home.path().join("notes.txt");
+    std::fs::write(&not_a_store, "not a store").unwrap();
+    let not_a_store = not_a_store.to_str().unwrap();
+    let cases: &[&[&str]] = &[
+        // Entry IDs that are not hex, too short, or name nothing.
+        &["item", "get", "XYZ"],
+        &["item", "get", "000102"],
+        &["item", "get", &foreign],
+        &["item", "delete", "XYZ"],
+        &["item", "delete", &foreign],
+        &["folder", "get", "XYZ"],
+        &["folder", "get", &foreign],
+        &["compare-ids", "A", "XYZ"],
+        &["compare-ids", &id, "XYZ"],
+        &["compare-ids", &foreign, &foreign],
+        &["entryid", "decode", "ZZ"],
+        // Folder, store and profile names that name nothing.
+        &["items", "bogus"],
+        &["items", "\\\\No such store\\Inbox"],
+        &["items", "inbox", "--store", "nosuch"],
+        &["item", "get", &id, "--store", "nosuch"],
+        &["item", "create", "nosuch", "--subject", "x"],
+        &["default-folder", "bogus"],
+        &["default-folder", "inbox", "--store", "nosuch"],
+        &["folders", "--store", "nosuch"],
+        &["store", "remove", "nosuch"],
+        &["stores", "--profile", "nosuch"],
+        &["items", "inbox", "--profile", "nosuch"],
+        &["profile", "delete", "nosuch"],
+        &["profile", "set-default", "nosuch"],
+        &["profile", "create", ""],
+        &["profile", "create", "Outlook"],
+        &["watch", "nosuch"],
+        // Bad filters, dates and sort fields.
+        &["items", "inbox", "--filter", "[Subject] ="],
+        &["items", "inbox", "--filter", "[ReceivedTime] > '31/12/2024'"],
+        &["items", "inbox", "--sort", "Nonsense"],
+        // Empty or invalid values.
+        &["item", "create", "inbox", "--subject", "x", "--class", ""],
+        &["item", "create", "inbox", "--subject", "x", "--class", "IPM.Note."],
+        &["store", "add", not_a_store, "--display-name", ""],
+        &["mailbox", "create", &format!("{missing}.mailbox"), "--display-name", ""],
+        // Files that do not exist or are not what they should be.
+        &["store", "add", missing],
+        &["store", "add", not_a_store],
+        &["pst", "info", missing],
+        &["pst", "info", not_a_store],
+        &["mailbox", "info", missing],
+        &["mailbox", "check", missing],
+        &["prop", "PidTagNoSuchThing"],
+    ];
+    for args in cases {
+        let run = home.json(args);
+        assert_eq!(run.code, 2, "{args:?}: stderr {}", run.stderr);
+        let error = run.error();
+        assert_eq!(error["exit_code"], 2, "{args:?}");
+        assert!(!error["error"].as_str().unwrap().is_empty(), "{args:?}");
+    }
+    // Nothing of the refused creations was stored.
+    assert_eq!(home.json(&["items", "inbox"]).ok().json()["count"], 1);
+    // A valid request the store cannot satisfy is a failed operation, not bad input.
+    let absent = home.json(&["default-folder", "all-public-folders"]);
+    assert_eq!(absent.code, 1, "{}", absent.stderr);
+    assert_eq!(absent.error()["code"], "MAPI_E_NOT_FOUND");
+}
+
+#[test]
+fn bad_input_keeps_its_mapi_code_and_names_what_was_wrong() {
+    let home = Home::new();
+    let run = home.json(&["item", "get", "XYZ"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.error()["code"], "MAPI_E_INVALID_ENTRYID");
+    let missing = home.path().join("no-such-file.pst");
+    let run = home.json(&["store", "add", missing.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    let message = run.error()["error"].as_str().unwrap().to_owned();
+    assert!(message.contains("no-such-file.pst"), "{message}");
+    assert!(message.contains("does not exist"), "{message}");
+    assert!(!message.contains("PST writer"), "{message}");
+    // Without --json, one line on stderr and nothing on stdout.
+    let run = home.raw(&["store", "add", missing.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty());
+    assert!(run.stderr.starts_with("outpost: error: "), "{}", run.stderr);
+}
+
+#[test]
+fn usage_errors_with_json_are_one_json_document_on_stderr() {
+    let home = Home::new();
+    let cases: &[&[&str]] = &[
+        &["items", "--json"],
+        &["--json", "bogus"],
+        &["--json"],
+        &["items", "inbox", "--limit", "many", "--json"],
+        &["item", "get", "--json"],
+        &["pst", "info", "--json"],
+        &["items", "inbox", "--no-such-flag", "--json"],
+    ];
+    for args in cases {
+        let run = home.raw(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        let error = run.error();
+        assert_eq!(error["exit_code"], 2, "{args:?}");
+        assert!(error["code"].is_null(), "{args:?}");
+        let message = error["error"].as_str().unwrap();
+        assert!(!message.starts_with("error:"), "{args:?}: {message}");
+        assert!(!message.is_empty(), "{args:?}");
+    }
+    let missing_argument = home.raw(&["items", "--json"]).error();
+    assert!(missing_argument["error"].as_str().unwrap().contains("<FOLDER>"), "{missing_argument}");
+    // Without --json, clap's own text.
+    let run = home.raw(&["bogus"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.starts_with("error:"), "{}", run.stderr);
+    // Help and version are not errors, with or without --json.
+    for args in [&["--help"][..], &["--json", "--help"], &["--version"], &["items", "--help"]] {
+        let run = home.raw(args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(!run.stdout.is_empty(), "{args:?}");
+        assert!(run.stderr.is_empty(), "{args:?}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn help_says_what_outpost_does_today() {
+    let home = Home::new();
+    let help = home.raw(&["--help"]).ok().stdout;
+    assert!(!help.contains("macOS and Windows"), "{help}");
+    assert!(!help.contains(".msg/.eml"), "{help}");
+    for promise in ["PST and OST", "read-only", "embedded", "instance", "Linux"] {
+        assert!(help.contains(promise), "help does not mention {promise:?}: {help}");
+    }
+}
+
+#[test]
+fn a_truncated_pst_is_named_and_called_truncated() {
+    let home = Home::new();
+    let original = std::fs::read(corpus("aspose-Outlook.pst")).unwrap();
+    let half = home.path().join("half.pst");
+    std::fs::write(&half, &original[..original.len() / 2]).unwrap();
+    let header_only = home.path().join("header-only.pst");
+    std::fs::write(&header_only, &original[..100]).unwrap();
+    for (file, expected) in [
+        (
+            &half,
+            format!("the file is {} bytes, the header says {}", original.len() / 2, original.len()),
+        ),
+        (&header_only, "the file is 100 bytes".to_owned()),
+    ] {
+        let path = file.to_str().unwrap();
+        for args in [&["store", "add", path][..], &["pst", "info", path]] {
+            let run = home.json(args);
+            assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+            let message = run.error()["error"].as_str().unwrap().to_owned();
+            assert!(message.contains(path), "{args:?}: {message}");
+            assert!(message.contains("truncated"), "{args:?}: {message}");
+            assert!(message.contains(&expected), "{args:?}: {message}");
+        }
+    }
+}
+
+#[test]
+fn item_get_text_shows_every_field_and_property_the_json_shows() {
+    let home = Home::new();
+    let created =
+        home.json(&["item", "create", "inbox", "--subject", "parity", "--body", "the body"]);
+    let id = created.ok().json()["entry_id"].as_str().unwrap().to_owned();
+    let doc = home.json(&["item", "get", &id, "--properties"]).ok().json();
+    let text = home.raw(&["item", "get", &id, "--properties"]).ok().stdout;
+    let plain = home.raw(&["item", "get", &id]).ok().stdout;
+    assert!(text.len() > plain.len(), "--properties adds nothing:\n{text}");
+    let fields = doc.as_object().unwrap();
+    let mut checked = 0;
+    for (key, value) in fields {
+        let shown = match value {
+            Value::Null => continue,
+            Value::String(s) => s.clone(),
+            Value::Bool(_) | Value::Number(_) => value.to_string(),
+            Value::Array(_) | Value::Object(_) => continue,
+        };
+        if key == "body" {
+            assert!(text.contains(&shown), "body missing:\n{text}");
+        } else if key == "message_class" || key == "type" {
+            assert!(text.lines().next().unwrap().contains(&shown), "{key}:\n{text}");
+        } else {
+            assert!(text.contains(&format!("{key}: {shown}")), "{key}: {shown} missing:\n{text}");
+        }
+        checked += 1;
+    }
+    // The times a script sees are there too.
+    for key in ["creation_time", "last_modification_time"] {
+        assert!(fields[key].is_string(), "{key} is not set: {doc}");
+    }
+    assert!(checked > 10, "{doc}");
+    let properties = doc["properties"].as_array().unwrap();
+    assert!(!properties.is_empty());
+    for p in properties {
+        let tag = p["tag"].as_str().unwrap();
+        assert!(text.contains(tag), "property {tag} missing:\n{text}");
+    }
+}
+
+#[test]
+fn a_filter_of_a_thousand_terms_runs_from_the_command_line() {
+    let home = Home::new();
+    for subject in ["alpha", "beta", "gamma"] {
+        home.json(&["item", "create", "inbox", "--subject", subject]).ok();
+    }
+    let misses: Vec<String> = (0..998).map(|n| format!("[Subject] = 'none {n}'")).collect();
+    let filter = format!("{} OR [Subject] = 'alpha' OR [Subject] = 'gamma'", misses.join(" OR "));
+    let doc = home.json(&["items", "inbox", "--filter", &filter]).ok().json();
+    assert_eq!(doc["count"], 2);
+    let run = home.json(&["items", "inbox", "--filter", &filter, "--no-instance"]).ok();
+    assert_eq!(run.json()["count"], 2);
+    // Genuinely deep nesting is refused with the reason.
+    let deep = format!("{}[Subject] = 'x'{}", "(".repeat(100), ")".repeat(100));
+    let run = home.json(&["items", "inbox", "--filter", &deep]);
+    assert_eq!(run.code, 2);
+    assert!(run.error()["error"].as_str().unwrap().contains("nesting"), "{}", run.stderr);
+}
