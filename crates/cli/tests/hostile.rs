@@ -81,7 +81,8 @@ fn crafted_files_mounted_through_the_instance_fail_their_command_not_the_instanc
     let pid = home.instance_pid();
     let store = files.path().join("bth-shared-index-store.pst");
     let mount = home.command(&["store", "add", store.to_str().unwrap()]).output().unwrap();
-    assert_eq!(mount.status.code(), Some(1), "{}", String::from_utf8_lossy(&mount.stderr));
+    // A damaged file is bad input (exit 2), as for every command that is given one.
+    assert_eq!(mount.status.code(), Some(2), "{}", String::from_utf8_lossy(&mount.stderr));
     let stderr = String::from_utf8_lossy(&mount.stderr);
     assert!(stderr.contains("a second time"), "the error says what is wrong: {stderr}");
     // The rest mount or fail; then the session commands walk them through the instance.
