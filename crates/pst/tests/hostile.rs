@@ -215,6 +215,68 @@ fn a_row_matrix_claiming_four_gigabytes_has_the_rows_its_blocks_hold() {
     assert_eq!(ids, (1..=rows as u32).collect::<Vec<_>>());
 }
 
+#[test]
+fn property_values_naming_one_large_subnode_are_bounded_per_pass() {
+    let path = write_case("pc-shared-subnode-values.pst");
+    walk_bounded(&path);
+    let file = open(&path, false);
+    let nid = NodeId(craft::first_message(&craft::Craft::load(&corpus_pst())));
+    let pc = file.property_context(nid).unwrap();
+    let entries = craft::SUBNODE_VALUE_LEAVES * craft::SUBNODE_VALUES_PER_LEAF;
+    assert_eq!(pc.tags().count(), entries);
+    let value_size = craft::SUBNODE_VALUE_BLOCKS * craft::SUBNODE_CELL_BLOCK;
+    let first = craft::SUBNODE_VALUE_FIRST_ID;
+    // One value alone reads whole.
+    assert_eq!(pc.bytes(first).unwrap().unwrap().len(), value_size);
+    // Every property: the first ones read whole, until the pass's budget (64 × the file
+    // size) runs out; the rest are refused with an error that says why.
+    let file_size = std::fs::metadata(&path).unwrap().len() as usize;
+    let within = 64 * file_size / value_size;
+    assert!(within < entries);
+    let (values, errors) = pc.all();
+    assert_eq!(values.len(), within);
+    assert!(
+        values
+            .iter()
+            .all(|v| v.value == mapi::PropValue::Binary(pc.bytes(first).unwrap().unwrap()))
+    );
+    assert_eq!(errors.len(), entries - within);
+    assert!(
+        errors.iter().all(|e| e.to_string().contains("budget for subnode values")),
+        "{:?}",
+        errors[0]
+    );
+    // Reading one property again within a pass is not charged again; a new pass has a new
+    // budget.
+    let mut pass = pc.pass();
+    for _ in 0..=within {
+        assert!(pass.value(first).unwrap().is_some());
+    }
+    assert!(pass.value(first + 1).unwrap().is_some());
+    assert!(pc.pass().value(first + 2).unwrap().is_some());
+    // The provider's GetProps of every tag is one pass too.
+    use mapi::provider::{MessageStore as _, PropertyObject as _};
+    let store = pst::provider::PstStore::open(&path, None).unwrap();
+    let Some(mapi::PropValue::Binary(record_key)) =
+        store.get_prop(mapi::catalog::tags::PidTagRecordKey).unwrap()
+    else {
+        panic!("the store has a record key")
+    };
+    // A PST entry ID (MS-PST 2.4.3.2): four flag bytes, the record key, the NID.
+    let entry_id = [&[0u8; 4][..], &record_key, &nid.0.to_le_bytes()].concat();
+    let message = store.open_message(&entry_id).unwrap();
+    let tags: Vec<mapi::PropTag> = pc.tags().collect();
+    let answered = message.get_props(&tags).unwrap();
+    let read = answered.iter().filter(|v| matches!(v.value, mapi::PropValue::Binary(_))).count();
+    assert_eq!(read, within, "the rest answer MAPI_E_CORRUPT_DATA");
+    let crafted = first..first + entries as u16;
+    let all = message.get_all_props().unwrap();
+    assert_eq!(all.iter().filter(|v| crafted.contains(&v.tag.id())).count(), within);
+    // The walk reports the damage instead of reading 7 000 × 130 KB.
+    let report = pst::check::check(&file);
+    assert!(report.problems.iter().any(|p| p.message.contains("budget for subnode values")));
+}
+
 /// Every crafted case is covered above; a new one must be added to a test.
 #[test]
 fn every_crafted_case_is_walked_within_bounds() {

@@ -2,13 +2,15 @@
 //! and table contexts.
 
 pub mod bth;
+pub mod budget;
 pub mod heap;
 pub mod node;
 pub mod pc;
 pub mod tc;
 pub mod value;
 
+pub use budget::SubnodeBudget;
 pub use heap::{HeapId, HeapNode};
 pub use node::LtpNode;
-pub use pc::{PropertyContext, ValueLocation};
+pub use pc::{PcPass, PropertyContext, ValueLocation};
 pub use tc::{Column, Row, RowIter, TableContext};

@@ -1,6 +1,7 @@
 //! Property context (MS-PST 2.3.3): a BTH of (property ID → type + value-or-HNID) on a heap.
 
 use super::bth::HeapTree;
+use super::budget::{SUBNODE_BUDGET_PER_FILE_BYTE, SubnodeBudget};
 use super::heap::{CLIENT_SIG_PC, HeapId, HeapNode, heap_err};
 use super::node::LtpNode;
 use super::value::{decode_value, encoding_for_codepage, is_inline_in_pc};
@@ -9,6 +10,12 @@ use crate::io::{u16_at, u32_at};
 use crate::ndb::NodeId;
 use encoding_rs::Encoding;
 use mapi::{PropTag, PropType, PropValue, TaggedValue};
+use std::collections::HashSet;
+
+/// The most one value stored in a subnode may be, as a multiple of the file size (the limit of
+/// [`LtpNode::subnode_data`]): data trees may list distinct blocks only, so a sound value is
+/// smaller than its file.
+const VALUE_LIMIT_PER_FILE_BYTE: u64 = 4;
 
 /// One PC record (MS-PST 2.3.3.3 PC BTH Record).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,15 +131,34 @@ impl PropertyContext {
         })
     }
 
-    /// The raw bytes of a property, as stored (strings undecoded).
+    /// The raw bytes of a property, as stored (strings undecoded). One value alone; to read
+    /// many, use a [`PcPass`], which bounds their total.
     pub fn bytes(&self, id: u16) -> PstResult<Option<Vec<u8>>> {
         let Some(e) = self.entry(id) else { return Ok(None) };
-        Ok(Some(match self.location(e)? {
+        self.entry_bytes(e, None).map(Some)
+    }
+
+    fn entry_bytes(&self, e: PcEntry, pass: Option<(&SubnodeBudget, bool)>) -> PstResult<Vec<u8>> {
+        Ok(match self.location(e)? {
             ValueLocation::Inline => e.value.to_le_bytes().to_vec(),
             ValueLocation::Heap(hid) if hid.0 == 0 => Vec::new(),
             ValueLocation::Heap(hid) => self.heap.item(hid)?.to_vec(),
-            ValueLocation::Subnode(nid) => self.node.subnode_data(nid)?,
-        }))
+            ValueLocation::Subnode(nid) => match pass {
+                None => self.node.subnode_data(nid)?,
+                Some((budget, first_read)) => {
+                    budget.read(&self.node, nid, first_read, |len, left| PstError::Property {
+                        nid: self.node.nid,
+                        prop_id: e.id,
+                        problem: format!(
+                            "names subnode {nid} of at least {len} bytes, more than the {left} \
+                             bytes left of this read's budget for subnode values \
+                             ({SUBNODE_BUDGET_PER_FILE_BYTE} × the file size): properties \
+                             naming large subnodes again and again"
+                        ),
+                    })?
+                }
+            },
+        })
     }
 
     /// Where a property's bytes are (to stream large values from a subnode).
@@ -140,16 +166,35 @@ impl PropertyContext {
         self.entry(id).map(|e| self.location(e)).transpose()
     }
 
-    /// A property by ID, decoded.
+    /// A property by ID, decoded. One value alone; to read many, use a [`PcPass`].
     pub fn value(&self, id: u16) -> PstResult<Option<PropValue>> {
         let Some(e) = self.entry(id) else { return Ok(None) };
-        let bytes = self.bytes(id)?.unwrap_or_default();
+        self.decode_entry(e, None).map(Some)
+    }
+
+    fn decode_entry(
+        &self,
+        e: PcEntry,
+        pass: Option<(&SubnodeBudget, bool)>,
+    ) -> PstResult<PropValue> {
+        let bytes = self.entry_bytes(e, pass)?;
         let prop_type = PropType::from_code(e.type_code).unwrap_or(PropType::Null);
-        decode_value(prop_type, &bytes, self.encoding).map(Some).ok_or_else(|| PstError::Property {
+        decode_value(prop_type, &bytes, self.encoding).ok_or_else(|| PstError::Property {
             nid: self.node.nid,
-            prop_id: id,
+            prop_id: e.id,
             problem: format!("{} bytes cannot hold a {prop_type}", bytes.len()),
         })
+    }
+
+    /// A pass over many of this context's values (every property, or a caller's list), whose
+    /// reads from subnodes share one budget ([`SubnodeBudget`]).
+    pub fn pass(&self) -> PcPass<'_> {
+        let per_value = self.node.ndb.file_size().saturating_mul(VALUE_LIMIT_PER_FILE_BYTE);
+        PcPass {
+            pc: self,
+            budget: SubnodeBudget::for_pass(&self.node, per_value),
+            charged: HashSet::new(),
+        }
     }
 
     /// A property by tag; the two string widths match each other.
@@ -174,18 +219,41 @@ impl PropertyContext {
         self.value(id).ok().flatten().and_then(|v| v.as_i32())
     }
 
-    /// Every property, decoded; values that cannot be decoded are skipped and returned apart.
+    /// Every property, decoded; values that cannot be decoded (or that would overdraw the
+    /// pass's budget for subnode values) are skipped and returned apart.
     pub fn all(&self) -> (Vec<TaggedValue>, Vec<PstError>) {
+        let mut pass = self.pass();
         let mut values = Vec::with_capacity(self.entries.len());
         let mut errors = Vec::new();
         for e in &self.entries {
             let tag = PropTag((u32::from(e.id) << 16) | u32::from(e.type_code));
-            match self.value(e.id) {
+            match pass.value(e.id) {
                 Ok(Some(value)) => values.push(TaggedValue { tag, value }),
                 Ok(None) => {}
                 Err(err) => errors.push(err),
             }
         }
         (values, errors)
+    }
+}
+
+/// One read of many values of a property context ([`PropertyContext::pass`]). A PC's entries
+/// may all name one large subnode (an HNID, MS-PST 2.3.3.2), so the bytes the pass reads from
+/// subnodes are charged to one budget, 64 × the file size; the first read of a property is
+/// charged, a re-read of the same property is not.
+#[derive(Debug)]
+pub struct PcPass<'p> {
+    pc: &'p PropertyContext,
+    budget: SubnodeBudget,
+    /// Property IDs already charged to the budget.
+    charged: HashSet<u16>,
+}
+
+impl PcPass<'_> {
+    /// A property by ID, decoded.
+    pub fn value(&mut self, id: u16) -> PstResult<Option<PropValue>> {
+        let Some(e) = self.pc.entry(id) else { return Ok(None) };
+        let first_read = self.charged.insert(id);
+        self.pc.decode_entry(e, Some((&self.budget, first_read))).map(Some)
     }
 }

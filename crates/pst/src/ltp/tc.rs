@@ -2,6 +2,7 @@
 //! matrix (in the heap or spread over a subnode's data blocks), with cell existence bitmaps.
 
 use super::bth::HeapTree;
+use super::budget::{SUBNODE_BUDGET_PER_FILE_BYTE, SubnodeBudget};
 use super::heap::{CLIENT_SIG_TC, HeapId, HeapNode, heap_err};
 use super::node::LtpNode;
 use super::value::{decode_value, encoding_for_codepage, is_inline_in_tc};
@@ -20,16 +21,6 @@ const TCI_BM: usize = 3;
 
 /// Rows a reader allocates for before reading any (see [`TableContext::capacity_hint`]).
 const MAX_PREALLOCATED_ROWS: usize = 1024;
-
-/// Bytes one pass over a table's rows may read from subnodes for its cells, as a multiple of
-/// the file size. A cell of a variable-size column holds an HNID (MS-PST 2.3.3.2), which may
-/// name a subnode instead of a heap item, and nothing stops every row (MS-PST 2.3.4.4) from
-/// naming the same large subnode, or many subnodes sharing one data tree: unbounded, reading
-/// every cell costs rows × file size. A cache by NID would not bound the second form, so the
-/// pass gets a budget instead, linear in the file. Sound files do name one subnode from
-/// several rows (an ANSI corpus PST's contents table reads more than 4 × its size in body
-/// cells), so the factor is the one `Ndb::read_data` allows a node's data (64).
-const SUBNODE_BUDGET_PER_FILE_BYTE: u64 = 64;
 
 /// `dwRowID` column: PidTagLtpRowId.
 pub const LTP_ROW_ID: u16 = 0x67F2;
@@ -171,12 +162,13 @@ impl TableContext {
     }
 
     /// Rows in table order (the order of the row matrix). The cells of the rows of one pass
-    /// share one budget of bytes read from subnodes ([`SUBNODE_BUDGET_PER_FILE_BYTE`]).
+    /// share one budget of bytes read from subnodes ([`SubnodeBudget`]): a cell may name a
+    /// subnode (an HNID, MS-PST 2.3.3.2), and every row may name the same large one.
     pub fn rows(&self) -> RowIter<'_> {
-        let budget = self.node.ndb.file_size().saturating_mul(SUBNODE_BUDGET_PER_FILE_BYTE);
+        let whole_budget = self.node.ndb.file_size().saturating_mul(SUBNODE_BUDGET_PER_FILE_BYTE);
         RowIter {
             table: self,
-            subnode_budget: Arc::new(AtomicU64::new(budget)),
+            subnode_budget: Arc::new(SubnodeBudget::for_pass(&self.node, whole_budget)),
             block: 0,
             buffer: Vec::new(),
             pos: 0,
@@ -190,7 +182,7 @@ impl TableContext {
         &self,
         row: &[u8],
         col: &Column,
-        subnode_budget: &AtomicU64,
+        subnode_budget: &SubnodeBudget,
         charged: &[AtomicU64; 4],
     ) -> PstResult<Option<Vec<u8>>> {
         let present = row
@@ -211,17 +203,11 @@ impl TableContext {
         if hnid & 0x1F == 0 {
             return Ok(Some(self.heap.item(HeapId(hnid))?.to_vec()));
         }
-        // Only the first read of a cell is charged: a caller that reads one cell again (to
-        // restrict, then sort, then fetch) does its own work again, not the file's.
+        // Only the first read of a cell is charged (see `SubnodeBudget::read`).
         let (word, bit) = (col.i_bit / 64 % 4, 1u64 << (col.i_bit % 64));
         let first_read = charged[word].fetch_or(bit, Ordering::Relaxed) & bit == 0;
-        let left = if first_read {
-            subnode_budget.load(Ordering::Relaxed)
-        } else {
-            self.node.ndb.file_size().saturating_mul(SUBNODE_BUDGET_PER_FILE_BYTE)
-        };
-        let data = self.node.subnode_data_within(NodeId(hnid), left).map_err(|e| match e {
-            PstError::OutOfBounds { what: "node data", len, .. } => table_err(
+        let data = subnode_budget.read(&self.node, NodeId(hnid), first_read, |len, left| {
+            table_err(
                 self.node.nid,
                 format!(
                     "cell {} of row {:#x} names subnode {} of at least {len} bytes, more than \
@@ -232,13 +218,8 @@ impl TableContext {
                     u32_at(row, 0),
                     NodeId(hnid)
                 ),
-            ),
-            e => e,
+            )
         })?;
-        // Within the budget by the check above; saturating for rows used from two threads.
-        let spent = if first_read { data.len() as u64 } else { 0 };
-        let _ = subnode_budget
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| Some(b.saturating_sub(spent)));
         Ok(Some(data))
     }
 }
@@ -249,7 +230,7 @@ pub struct Row<'t> {
     table: &'t TableContext,
     bytes: Vec<u8>,
     /// Shared by the rows of one pass ([`TableContext::rows`]).
-    subnode_budget: Arc<AtomicU64>,
+    subnode_budget: Arc<SubnodeBudget>,
     /// The cells (by `iBit`, below 256 as `cCols` is a byte) already charged to the budget.
     charged: Arc<[AtomicU64; 4]>,
 }
@@ -318,7 +299,7 @@ impl Row<'_> {
 #[derive(Debug)]
 pub struct RowIter<'t> {
     table: &'t TableContext,
-    subnode_budget: Arc<AtomicU64>,
+    subnode_budget: Arc<SubnodeBudget>,
     block: usize,
     buffer: Vec<u8>,
     pos: usize,

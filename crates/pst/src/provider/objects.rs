@@ -63,12 +63,14 @@ fn corrupt(tag: PropTag) -> TaggedValue {
 }
 
 /// `GetProps` over a property context plus computed values (which win), hiding `hidden` IDs.
+/// The tags are read in one pass, so their reads from subnodes share one budget.
 pub(crate) fn answer(
     pc: &PropertyContext,
     computed: &[TaggedValue],
     hidden: &[u16],
     tags: &[PropTag],
 ) -> MapiResult<Vec<TaggedValue>> {
+    let mut pass = pc.pass();
     Ok(tags
         .iter()
         .map(|&tag| {
@@ -79,7 +81,7 @@ pub(crate) fn answer(
                 return provider::missing(tag);
             }
             let Some(stored) = pc.tag_of(tag.id()) else { return provider::missing(tag) };
-            match pc.value(tag.id()) {
+            match pass.value(tag.id()) {
                 Ok(Some(value)) => {
                     let value = normalise(TaggedValue { tag: stored, value });
                     provider::requested_value(&value, tag).unwrap_or_else(|| provider::missing(tag))

@@ -274,6 +274,7 @@ pub fn cases(corpus_pst: &Path) -> Vec<(&'static str, Vec<u8>)> {
     out.push(("tc-shared-subnode-cells.pst", table_with_subnode_cells(corpus_pst, 11, 11, None)));
     let inflated = table_with_subnode_cells(corpus_pst, 2, 1, Some(u32::MAX));
     out.push(("tc-inflated-row-count.pst", inflated));
+    out.push(("pc-shared-subnode-values.pst", pc_with_subnode_values(corpus_pst, message)));
     out
 }
 
@@ -480,5 +481,75 @@ pub fn folder_cycle(corpus_pst: &Path) -> Vec<u8> {
         let hierarchy = child.with_type(0x0D).0;
         craft.nodes.insert(hierarchy, Node { nid_parent: child.0, ..table });
     }
+    craft.build()
+}
+
+/// A heap page after the first block (HNPAGEHDR, MS-PST 2.3.1.3): the items (HIDs
+/// `(block << 16) | (i + 1) << 5`), then the HNPAGEMAP.
+pub fn heap_page(items: &[Vec<u8>]) -> Vec<u8> {
+    let mut b = vec![0u8; 2];
+    let mut offsets = vec![2u16];
+    for item in items {
+        b.extend_from_slice(item);
+        offsets.push(b.len() as u16);
+    }
+    let ib_hnpm = b.len() as u16;
+    b[0..2].copy_from_slice(&ib_hnpm.to_le_bytes());
+    b.extend_from_slice(&(items.len() as u16).to_le_bytes());
+    b.extend_from_slice(&0u16.to_le_bytes());
+    for o in offsets {
+        b.extend_from_slice(&o.to_le_bytes());
+    }
+    b
+}
+
+/// Leaves (heap blocks 1..) of [`pc_with_subnode_values`]' BTH.
+pub const SUBNODE_VALUE_LEAVES: usize = 7;
+/// PC records in each leaf.
+pub const SUBNODE_VALUES_PER_LEAF: usize = 1000;
+/// The first property ID; the others follow, each PtypBinary naming [`SUBNODE_CELL_VALUE`].
+pub const SUBNODE_VALUE_FIRST_ID: u16 = 0x4000;
+/// Blocks of the one value every property names.
+pub const SUBNODE_VALUE_BLOCKS: usize = 16;
+
+/// Message `nid`'s property context replaced by one of 7 000 PtypBinary properties, each an
+/// HNID in the NID form (MS-PST 2.3.3.2) naming one subnode of 16 distinct blocks (130 KB):
+/// reading every property without a bound costs 7 000 × 130 KB, about 900 MB, from a file of
+/// under 500 KB. The heap spans 8 blocks (HNHDR + BTHHEADER + one index item, then a leaf of
+/// 1 000 records per HNPAGEHDR block), the BTH has one index level (MS-PST 2.3.2).
+pub fn pc_with_subnode_values(corpus_pst: &Path, nid: u32) -> Vec<u8> {
+    let mut craft = Craft::load(corpus_pst);
+    let mut heap_blocks = Vec::new();
+    let mut index = Vec::new();
+    let mut leaves = Vec::new();
+    for leaf in 0..SUBNODE_VALUE_LEAVES {
+        let first = SUBNODE_VALUE_FIRST_ID + (leaf * SUBNODE_VALUES_PER_LEAF) as u16;
+        let mut records = Vec::with_capacity(8 * SUBNODE_VALUES_PER_LEAF);
+        for i in 0..SUBNODE_VALUES_PER_LEAF as u16 {
+            records.extend_from_slice(&(first + i).to_le_bytes());
+            records.extend_from_slice(&0x0102u16.to_le_bytes());
+            records.extend_from_slice(&SUBNODE_CELL_VALUE.to_le_bytes());
+        }
+        index.extend_from_slice(&first.to_le_bytes());
+        index.extend_from_slice(&(((leaf as u32 + 1) << 16) | hid(1)).to_le_bytes());
+        leaves.push(heap_page(&[records]));
+    }
+    heap_blocks.push(heap_block(0xBC, hid(1), &[bth_header(2, 6, 1, hid(2)), index]));
+    heap_blocks.extend(leaves);
+    let sizes: usize = heap_blocks.iter().map(Vec::len).sum();
+    let heap_bids: Vec<u64> = heap_blocks.into_iter().map(|b| craft.add_block(b, false)).collect();
+    let heap = craft.add_block(data_tree_block(1, sizes as u32, &heap_bids), true);
+    let mut value_leaves = Vec::new();
+    for block in 0..SUBNODE_VALUE_BLOCKS {
+        let mut b = vec![0x5A; SUBNODE_CELL_BLOCK];
+        b[..4].copy_from_slice(&(block as u32).to_le_bytes()); // each block distinct
+        value_leaves.push(craft.add_block(b, false));
+    }
+    let total = (SUBNODE_VALUE_BLOCKS * SUBNODE_CELL_BLOCK) as u32;
+    let value = craft.add_block(data_tree_block(1, total, &value_leaves), true);
+    let sub = craft.add_block(subnode_block(&[(SUBNODE_CELL_VALUE, value)]), true);
+    let node = craft.nodes.get_mut(&nid).unwrap();
+    node.bid_data = heap;
+    node.bid_sub = sub;
     craft.build()
 }
