@@ -515,7 +515,7 @@ pub const SUBNODE_VALUE_BLOCKS: usize = 16;
 /// Message `nid`'s property context replaced by one of 7 000 PtypBinary properties, each an
 /// HNID in the NID form (MS-PST 2.3.3.2) naming one subnode of 16 distinct blocks (130 KB):
 /// reading every property without a bound costs 7 000 × 130 KB, about 900 MB, from a file of
-/// under 500 KB. The heap spans 8 blocks (HNHDR + BTHHEADER + one index item, then a leaf of
+/// about 280 KB. The heap spans 8 blocks (HNHDR + BTHHEADER + one index item, then a leaf of
 /// 1 000 records per HNPAGEHDR block), the BTH has one index level (MS-PST 2.3.2).
 pub fn pc_with_subnode_values(corpus_pst: &Path, nid: u32) -> Vec<u8> {
     let mut craft = Craft::load(corpus_pst);
