@@ -428,14 +428,24 @@ pub fn run(command: InstanceCommand, out: Output) -> Result<(), CliError> {
                 if status.get("running") == Some(&serde_json::Value::Bool(false)) {
                     return writeln!(w, "no instance is running");
                 }
+                writeln!(w, "running:   {}", status["running"])?;
                 writeln!(w, "pid:       {}", status["pid"])?;
-                writeln!(w, "version:   {}", status["version"].as_str().unwrap_or(""))?;
                 writeln!(
                     w,
-                    "uptime:    {:.1} s",
-                    status["uptime_seconds"].as_f64().unwrap_or(0.0)
+                    "version:   {} (protocol {})",
+                    status["version"].as_str().unwrap_or(""),
+                    status["protocol_version"]
                 )?;
-                writeln!(w, "clients:   {}", status["clients"])?;
+                writeln!(
+                    w,
+                    "started:   {} (unix time), up {} s",
+                    status["started_at_unix"], status["uptime_seconds"]
+                )?;
+                writeln!(
+                    w,
+                    "clients:   {} connected, {} holding a subscription, {} since start",
+                    status["clients"], status["holding_clients"], status["connections_total"]
+                )?;
                 writeln!(w, "idle stop: {} s", status["idle_timeout_seconds"])?;
                 let logged_on: Vec<&str> = status["logged_on"]
                     .as_array()
@@ -448,6 +458,9 @@ pub fn run(command: InstanceCommand, out: Output) -> Result<(), CliError> {
                     "logged on: {}",
                     if logged_on.is_empty() { "(none)".to_owned() } else { logged_on.join(", ") }
                 )?;
+                for session in status["session"]["sessions"].as_array().into_iter().flatten() {
+                    writeln!(w, "session:   {}", crate::session_cmd::plain_fields(session))?;
+                }
                 writeln!(w, "runtime:   {}", status["runtime_dir"].as_str().unwrap_or(""))
             })
         }
@@ -524,16 +537,16 @@ pub fn logoff(profile: Option<&str>, no_instance: bool, out: Output) -> Result<(
     };
     out.emit(&doc, |w| {
         if let Some(note) = doc["note"].as_str() {
-            return writeln!(w, "{note}");
+            return writeln!(w, "{note} (running: {})", doc["running"]);
         }
         if doc["running"] == false {
-            return writeln!(w, "no instance is running; nothing is logged on");
+            return writeln!(w, "no instance is running; nothing is logged on (running: false)");
         }
         let names: Vec<&str> =
             doc["logged_off"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
         match names.as_slice() {
-            [] => writeln!(w, "not logged on; nothing to do"),
-            names => writeln!(w, "logged off {}", names.join(", ")),
+            [] => writeln!(w, "not logged on; nothing to do (running: true)"),
+            names => writeln!(w, "logged off {} (running: true)", names.join(", ")),
         }
     })
 }

@@ -376,7 +376,8 @@ pub fn run(
             let ns = logon(sessions, &profile)?;
             let equal = ns.compare_entry_ids(&first, &second).map_err(lookup_failed)?;
             out.emit(&serde_json::json!({ "equal": equal }), |w| {
-                writeln!(w, "{}", if equal { "same object" } else { "different objects" })
+                let verdict = if equal { "same object" } else { "different objects" };
+                writeln!(w, "{verdict} (equal: {equal})")
             })
         }
     }
@@ -446,6 +447,52 @@ fn store_view(store: &Store, default: bool) -> StoreView {
     }
 }
 
+/// A value as its JSON document names it (`"not-exchange"`, `"mail"`), for text output that
+/// uses the words a script sees.
+fn json_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// One store on one line, every field of its JSON view labelled.
+fn write_store_line(w: &mut dyn Write, indent: &str, s: &StoreView) -> std::io::Result<()> {
+    let path = s.file_path.as_ref().map(|p| p.display().to_string());
+    writeln!(
+        w,
+        "{indent}{}  default: {}  kind: {}  writable: {}  data file store: {}  exchange store \
+         type: {}  path: {}  provider UID: {}  store ID: {}",
+        s.display_name,
+        s.default,
+        json_name(&s.kind),
+        s.writable,
+        s.is_data_file_store,
+        json_name(&s.exchange_store_type),
+        path.as_deref().unwrap_or("(none)"),
+        s.provider_uid,
+        s.store_id
+    )
+}
+
+/// A store the profile lists but that could not be opened, on one line.
+fn write_unavailable_line(
+    w: &mut dyn Write,
+    indent: &str,
+    u: &UnavailableView,
+) -> std::io::Result<()> {
+    let path = u.file_path.as_ref().map(|p| p.display().to_string());
+    writeln!(
+        w,
+        "{indent}{} (unavailable)  path: {}  code: {}  error: {}",
+        u.display_name,
+        path.as_deref().unwrap_or("(none)"),
+        u.code,
+        u.error
+    )
+}
+
 #[derive(Debug, Serialize)]
 struct UnavailableView {
     display_name: String,
@@ -513,7 +560,8 @@ fn emit_folder(folder: &Folder, out: Output) -> Result<(), CliError> {
         writeln!(w, "  entry ID:  {}", view.entry_id)?;
         writeln!(w, "  store:     {} ({})", view.store, view.store_id)?;
         writeln!(w, "  class:     {}", view.container_class.as_deref().unwrap_or("(none)"))?;
-        writeln!(w, "  new items: {:?} ({})", view.default_item_type, view.default_message_class)?;
+        let item_type = json_name(&view.default_item_type);
+        writeln!(w, "  new items: {item_type} ({})", view.default_message_class)?;
         writeln!(w, "  items:     {} ({} unread)", view.item_count, view.unread_item_count)
     })
 }
@@ -575,17 +623,30 @@ fn logon_cmd(ns: &NameSpace, out: Output) -> Result<(), CliError> {
     });
     out.emit(&doc, |w| {
         writeln!(w, "Profile:      {}", ns.current_profile_name())?;
-        writeln!(w, "Current user: {} <{}>", user.name, user.address.as_deref().unwrap_or(""))?;
+        writeln!(
+            w,
+            "Current user: {} <{}>  type: {}  resolved: {}  entry ID: {}",
+            user.name,
+            user.address.as_deref().unwrap_or(""),
+            user.address_type.as_deref().unwrap_or("(none)"),
+            user.resolved,
+            user.entry_id.as_deref().unwrap_or("(none)")
+        )?;
         writeln!(w, "Stores:")?;
         for s in &stores {
-            writeln!(w, "  {}{}", s.display_name, if s.default { " (default)" } else { "" })?;
+            write_store_line(w, "  ", s)?;
+        }
+        for u in &unavailable_views(ns) {
+            write_unavailable_line(w, "  ", u)?;
         }
         writeln!(w, "Default folders of {}:", default.display_name())?;
         for f in &found {
-            writeln!(w, "  {:<20} {:<40} {}", f.kind.cli_name(), f.folder_path, f.entry_id)?;
+            let kind = format!("{} ({})", f.kind.cli_name(), f.value);
+            writeln!(w, "  {kind:<25} {:<40} {}", f.folder_path, f.entry_id)?;
         }
         for m in &missing {
-            writeln!(w, "  {:<20} (none: {})", m.kind.cli_name(), m.code)?;
+            let kind = format!("{} ({})", m.kind.cli_name(), m.value);
+            writeln!(w, "  {kind:<25} none: {}: {}", m.code, m.error)?;
         }
         Ok(())
     })
@@ -617,9 +678,19 @@ fn profile_cmd(app: &Application, command: ProfileCommand, out: Output) -> Resul
                 .collect();
             let doc = serde_json::json!({ "default_profile": default, "profiles": profiles });
             out.emit(&doc, |w| {
-                for p in &set.profiles {
-                    let mark = if p.name == default { " (default)" } else { "" };
-                    writeln!(w, "{}{mark}: {} store(s)", p.name, p.stores.len())?;
+                // One line per profile, then one per store it lists.
+                for (p, doc) in set.profiles.iter().zip(&profiles) {
+                    writeln!(
+                        w,
+                        "{}  default: {}  user: {}  stores: {}",
+                        p.name,
+                        p.name == default,
+                        plain_fields(&doc["user"]),
+                        p.stores.len()
+                    )?;
+                    for store in doc["stores"].as_array().into_iter().flatten() {
+                        writeln!(w, "  store: {}", plain_fields(store))?;
+                    }
                 }
                 Ok(())
             })
@@ -655,15 +726,12 @@ fn stores_cmd(ns: &NameSpace, out: Output) -> Result<(), CliError> {
         "unavailable_stores": unavailable,
     });
     out.emit(&doc, |w| {
+        writeln!(w, "Profile: {}", ns.current_profile_name())?;
         for s in &stores {
-            let mark = if s.default { " (default)" } else { "" };
-            let path = s.file_path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-            writeln!(w, "{}{mark}\n  {}\n  store ID: {}", s.display_name, path, s.store_id)?;
-            let access = if s.writable { "read-write" } else { "read-only" };
-            writeln!(w, "  kind: {:?}, {access}", s.kind)?;
+            write_store_line(w, "", s)?;
         }
         for u in &unavailable {
-            writeln!(w, "{} (unavailable: {} [{}])", u.display_name, u.error, u.code)?;
+            write_unavailable_line(w, "", u)?;
         }
         Ok(())
     })
@@ -793,8 +861,20 @@ fn folder_tree(
     })
 }
 
+/// One folder per line, indented by depth: name and item count, then the labelled fields of
+/// its JSON node.
 fn print_tree(w: &mut dyn Write, node: &FolderNode, indent: usize) -> std::io::Result<()> {
-    writeln!(w, "{:indent$}{} ({})", "", node.name, node.item_count, indent = indent * 2)?;
+    writeln!(
+        w,
+        "{:indent$}{} ({} items)  class: {}  path: {}  entry ID: {}",
+        "",
+        node.name,
+        node.item_count,
+        node.container_class.as_deref().unwrap_or("(none)"),
+        node.folder_path,
+        node.entry_id,
+        indent = indent * 2
+    )?;
     for child in &node.folders {
         print_tree(w, child, indent + 1)?;
     }
@@ -825,7 +905,8 @@ fn folders_cmd(
     }
     out.emit(&trees, |w| {
         for tree in &trees {
-            print_tree(w, &tree.root, 0)?;
+            writeln!(w, "Store {}  store ID: {}", tree.store, tree.store_id)?;
+            print_tree(w, &tree.root, 1)?;
         }
         Ok(())
     })
@@ -907,6 +988,8 @@ fn items_cmd(
     });
     out.emit(&doc, |w| {
         writeln!(w, "{path}: {count} item(s)")?;
+        writeln!(w, "  folder entry ID: {}", folder.entry_id())?;
+        writeln!(w, "  store ID: {}", folder.store_id())?;
         for r in &rows {
             writeln!(
                 w,
@@ -1023,6 +1106,19 @@ fn plain(value: &serde_json::Value) -> String {
         serde_json::Value::String(text) => text.clone(),
         serde_json::Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join("; "),
         other => other.to_string(),
+    }
+}
+
+/// A JSON object's fields on one line, each labelled (`key: value`), nulls left out.
+pub(crate) fn plain_fields(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Object(fields) => fields
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{}: {}", k.replace('_', " "), plain(v)))
+            .collect::<Vec<_>>()
+            .join("  "),
+        other => plain(other),
     }
 }
 

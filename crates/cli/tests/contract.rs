@@ -311,3 +311,91 @@ fn a_filter_of_a_thousand_terms_runs_from_the_command_line() {
     assert_eq!(run.code, 2);
     assert!(run.error()["error"].as_str().unwrap().contains("nesting"), "{}", run.stderr);
 }
+
+/// Asserts that every scalar of `doc` shows in `text`: strings and numbers verbatim, booleans
+/// labelled (`default: true`: the key without `is_`, underscores as spaces, then the value).
+/// `volatile` keys change between two runs (an uptime) and are left out. Returns how many
+/// values were checked.
+fn assert_text_shows_json(what: &str, doc: &Value, text: &str, volatile: &[&str]) -> usize {
+    fn walk(key: &str, value: &Value, check: &mut dyn FnMut(&str, &Value)) {
+        match value {
+            Value::Object(fields) => fields.iter().for_each(|(k, v)| walk(k, v, check)),
+            Value::Array(items) => items.iter().for_each(|v| walk(key, v, check)),
+            scalar => check(key, scalar),
+        }
+    }
+    let labelled = |label: &str, shown: &str| {
+        text.match_indices(&format!("{label}:"))
+            .any(|(at, found)| text[at + found.len()..].trim_start().starts_with(shown))
+    };
+    let mut checked = 0;
+    walk("", doc, &mut |key, value| {
+        if volatile.contains(&key) {
+            return;
+        }
+        match value {
+            Value::Null => return,
+            Value::String(s) => {
+                assert!(text.contains(s.as_str()), "{what}: {key} {s:?} missing:\n{text}")
+            }
+            Value::Number(n) => {
+                assert!(text.contains(&n.to_string()), "{what}: {key} {n} missing:\n{text}")
+            }
+            Value::Bool(b) => {
+                let label = key.trim_start_matches("is_").replace('_', " ");
+                assert!(labelled(&label, &b.to_string()), "{what}: {label}: {b} missing:\n{text}");
+            }
+            Value::Array(_) | Value::Object(_) => unreachable!("walk descends into these"),
+        }
+        checked += 1;
+    });
+    checked
+}
+
+#[test]
+fn every_session_command_shows_in_text_every_value_its_json_shows() {
+    let home = Home::new();
+    let created = home.json(&["item", "create", "inbox", "--subject", "parity", "--body", "b"]);
+    let id = created.ok().json()["entry_id"].as_str().unwrap().to_owned();
+    let pst = corpus("java-libpst-dist-list.pst");
+    home.json(&["store", "add", pst.to_str().unwrap()]).ok();
+    let inbox = home.json(&["default-folder", "inbox"]).ok().json()["entry_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let commands: &[&[&str]] = &[
+        &["logon"],
+        &["stores"],
+        &["folders"],
+        &["folders", "--store", "Personal Folders"],
+        &["default-folder", "inbox"],
+        &["folder", "get", &inbox],
+        &["items", "inbox"],
+        &["item", "get", &id],
+        &["compare-ids", &id, &id],
+        &["compare-ids", &id, &inbox],
+        &["profile", "list"],
+        &["instance", "status"],
+        &["logoff"],
+    ];
+    for args in commands {
+        let what = args.join(" ");
+        if args[0] == "logoff" {
+            home.json(&["logon"]).ok();
+        }
+        let doc = home.json(args).ok().json();
+        if args[0] == "logoff" {
+            assert!(!doc["logged_off"].as_array().unwrap().is_empty(), "{doc}");
+            home.json(&["logon"]).ok();
+        }
+        let text = home.raw(args).ok().stdout;
+        // Two runs of `instance status` see different uptimes and connection counts; the
+        // text labels them all the same.
+        let volatile = ["uptime_seconds", "connections_total"];
+        let checked = assert_text_shows_json(&what, &doc, &text, &volatile);
+        assert!(checked > 0, "{what}: nothing checked in {doc}");
+        if args[0] == "instance" {
+            assert!(text.contains("since start") && text.contains(" up "), "{text}");
+        }
+    }
+}
