@@ -682,10 +682,11 @@ fn profile_cmd(app: &Application, command: ProfileCommand, out: Output) -> Resul
                 for (p, doc) in set.profiles.iter().zip(&profiles) {
                     writeln!(
                         w,
-                        "{}  default: {}  user: {}  stores: {}",
+                        "{}  default: {}  user: {} <{}>  stores: {}",
                         p.name,
                         p.name == default,
-                        plain_fields(&doc["user"]),
+                        p.user.display_name,
+                        p.user.address,
                         p.stores.len()
                     )?;
                     for store in doc["stores"].as_array().into_iter().flatten() {
