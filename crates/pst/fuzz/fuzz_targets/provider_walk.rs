@@ -25,7 +25,15 @@ fn message(m: &dyn Message, depth: usize) {
     }
 }
 
-fn folder(store: &dyn MessageStore, f: &dyn Folder, depth: usize) {
+/// `seen` holds the entry IDs of folders already walked: a damaged file's hierarchy tables may
+/// form a cycle, and a walk without it would be exponential in the depth (as it would be for
+/// any client; `outpost folders` keeps one too).
+fn folder(
+    store: &dyn MessageStore,
+    f: &dyn Folder,
+    depth: usize,
+    seen: &mut std::collections::HashSet<Vec<u8>>,
+) {
     let _ = f.get_all_props();
     for associated in [false, true] {
         let Ok(table) = f.contents_table(associated) else { continue };
@@ -44,9 +52,10 @@ fn folder(store: &dyn MessageStore, f: &dyn Folder, depth: usize) {
         let _ = table.set_columns(&[t::PidTagEntryId]);
         for row in table.query_rows(1000).unwrap_or_default() {
             if let Some(id) = row[0].value.as_binary()
+                && seen.insert(id.to_vec())
                 && let Ok(child) = store.open_folder(id)
             {
-                folder(store, child.as_ref(), depth + 1);
+                folder(store, child.as_ref(), depth + 1, seen);
             }
         }
     }
@@ -62,6 +71,6 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         let _ = store.special_folder_entry_id(which);
     }
     if let Ok(root) = store.root_folder() {
-        folder(&store, root.as_ref(), 0);
+        folder(&store, root.as_ref(), 0, &mut Default::default());
     }
 });
