@@ -183,6 +183,9 @@ struct ItemLine {
     sender_name: Option<String>,
     delivery_time: Option<String>,
     attachment_count: Option<usize>,
+    /// Why the item was not read: the listing's budget ([`pst::WalkBudget`]) ran out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
 }
 
 fn ls(path: &Path, folder_path: Option<&str>, out: Output) -> Result<(), CliError> {
@@ -201,8 +204,14 @@ fn ls(path: &Path, folder_path: Option<&str>, out: Output) -> Result<(), CliErro
             .ok_or_else(|| CliError::bad_input(format!("no folder {part:?} in {folder_path:?}")))?;
     }
     let mut items = Vec::new();
+    // Messages may share data (thousands naming one large message): the listing reads at
+    // most its budget, and names the budget on the items after it.
+    let budget = pst::WalkBudget::start(file.ndb());
     for nid in folder.message_nids().map_err(|e| failed(path, e))? {
-        items.push(item_line(&file, nid));
+        items.push(match budget.check(file.ndb()) {
+            Ok(()) => item_line(&file, nid),
+            Err(err) => ItemLine { error: Some(err.to_string()), ..unread_item(nid) },
+        });
     }
     out.emit(&items, |w| {
         for item in &items {
@@ -216,22 +225,28 @@ fn ls(path: &Path, folder_path: Option<&str>, out: Output) -> Result<(), CliErro
                 item.attachment_count.map_or("?".into(), |n| n.to_string()),
                 item.subject.as_deref().unwrap_or(""),
             )?;
+            if let Some(error) = &item.error {
+                writeln!(w, "            error: {error}")?;
+            }
         }
         Ok(())
     })
 }
 
+fn unread_item(nid: NodeId) -> ItemLine {
+    ItemLine {
+        nid: nid.0,
+        message_class: None,
+        subject: None,
+        sender_name: None,
+        delivery_time: None,
+        attachment_count: None,
+        error: None,
+    }
+}
+
 fn item_line(file: &PstFile, nid: NodeId) -> ItemLine {
-    let Ok(message) = file.message(nid) else {
-        return ItemLine {
-            nid: nid.0,
-            message_class: None,
-            subject: None,
-            sender_name: None,
-            delivery_time: None,
-            attachment_count: None,
-        };
-    };
+    let Ok(message) = file.message(nid) else { return unread_item(nid) };
     let pc = message.properties();
     ItemLine {
         nid: nid.0,
@@ -245,6 +260,7 @@ fn item_line(file: &PstFile, nid: NodeId) -> ItemLine {
             .and_then(|v| v.as_time())
             .and_then(pst::dump::python_isoformat),
         attachment_count: message.attachment_count().ok(),
+        error: None,
     }
 }
 

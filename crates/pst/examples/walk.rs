@@ -1,7 +1,7 @@
 //! Full walk for benchmarks: every folder, every message's properties, bodies, recipients and
 //! attachment data (embedded messages followed). `walk FILE [THREADS]` prints one JSON line.
 
-use pst::{Message, NodeId, PstFile};
+use pst::{Message, NodeId, PstFile, WalkBudget};
 use std::io::Read;
 use std::time::Instant;
 
@@ -19,7 +19,15 @@ pub struct Totals {
     embedded_seen: std::collections::HashSet<u64>,
 }
 
-fn walk_message(message: &Message, totals: &mut Totals, depth: usize) {
+/// What one walk may still read: messages may share data (thousands naming one), so the walk
+/// stops opening messages and attachments once it has read 64 × the file size.
+#[derive(Clone, Copy)]
+struct Walk<'f> {
+    file: &'f PstFile,
+    budget: WalkBudget,
+}
+
+fn walk_message(message: &Message, totals: &mut Totals, depth: usize, walk: Walk<'_>) {
     totals.messages += 1;
     totals.properties += message.properties().all().0.len() as u64;
     let _ = message.body();
@@ -41,6 +49,10 @@ fn walk_message(message: &Message, totals: &mut Totals, depth: usize) {
         Vec::new()
     });
     for attachment in attachments {
+        if walk.budget.check(walk.file.ndb()).is_err() {
+            totals.errors += 1;
+            continue;
+        }
         // Every property but the data, which is streamed below rather than loaded whole.
         let pc = attachment.properties();
         let tags: Vec<_> = pc.tags().filter(|t| t.id() != 0x3701).collect();
@@ -49,7 +61,7 @@ fn walk_message(message: &Message, totals: &mut Totals, depth: usize) {
             && let Ok(Some(embedded)) = attachment.embedded_message()
         {
             if totals.embedded_seen.insert(embedded.data_bid().0) {
-                walk_message(&embedded, totals, depth + 1);
+                walk_message(&embedded, totals, depth + 1, walk);
             }
         } else if let Ok(Some(mut reader)) = attachment.data_reader() {
             let mut buf = vec![0u8; 64 * 1024];
@@ -92,6 +104,7 @@ pub fn walk_file(file: &PstFile, threads: usize) -> Totals {
             Err(_) => errors += 1,
         }
     }
+    let walk = Walk { file, budget: WalkBudget::start(file.ndb()) };
     let totals: Vec<Totals> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
@@ -99,8 +112,8 @@ pub fn walk_file(file: &PstFile, threads: usize) -> Totals {
                 s.spawn(move || {
                     let mut totals = Totals::default();
                     for nid in nids.iter().skip(t).step_by(threads) {
-                        match file.message(*nid) {
-                            Ok(message) => walk_message(&message, &mut totals, 0),
+                        match walk.budget.check(file.ndb()).and_then(|()| file.message(*nid)) {
+                            Ok(message) => walk_message(&message, &mut totals, 0, walk),
                             Err(_) => totals.errors += 1,
                         }
                     }

@@ -5,7 +5,7 @@
 
 use crate::error::PstError;
 use crate::messaging::{Message, PstFile};
-use crate::ndb::{NodeEntry, NodeId, Severity};
+use crate::ndb::{NodeEntry, NodeId, Severity, WalkBudget};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Read;
@@ -109,9 +109,17 @@ pub fn check(file: &PstFile) -> CheckReport {
         file.record_problem(String::new(), &err);
     }
     report.absorb(file, start, "node B-tree");
-    let names = Names::read(file, &nodes);
+    // Nodes may share data (thousands of messages naming one): the walk reads at most its
+    // budget, then lists the nodes it did not open as one problem.
+    let budget = WalkBudget::start(ndb);
+    let names = Names::read(file, &nodes, &budget);
+    let mut not_opened: Option<(PstError, u64)> = None;
     for entry in &nodes {
         report.nodes += 1;
+        if let Err(err) = budget.check(ndb) {
+            not_opened.get_or_insert((err, 0)).1 += 1;
+            continue;
+        }
         let nid = entry.nid;
         let start = ndb.problem_count();
         let mut object = names.describe(entry, None);
@@ -124,7 +132,7 @@ pub fn check(file: &PstFile) -> CheckReport {
                 report.messages += 1;
                 file.message(nid).and_then(|m| {
                     object = names.describe(entry, m.subject());
-                    walk_message(&m, &object, 0, &mut report)
+                    walk_message(&m, &object, 0, (file, &budget), &mut report)
                 })
             }
             // Some 0x10 nodes carry heaps with MS-PST's reserved bClientSig 0xAC (seen in
@@ -141,6 +149,10 @@ pub fn check(file: &PstFile) -> CheckReport {
         if let Err(err) = result {
             report.add(Severity::Error, &object, err.to_string(), true);
         }
+    }
+    if let Some((err, count)) = not_opened {
+        let message = format!("{count} of {} nodes {err}", nodes.len());
+        report.add(Severity::Error, "node B-tree", message, true);
     }
     drop(nodes);
     // Blocks last: a damaged block a node uses is already listed under that node.
@@ -170,12 +182,13 @@ struct Names {
 }
 
 impl Names {
-    fn read(file: &PstFile, nodes: &[NodeEntry]) -> Names {
+    fn read(file: &PstFile, nodes: &[NodeEntry], budget: &WalkBudget) -> Names {
         let folders = nodes
             .iter()
             .filter(|e| matches!(e.nid.type_code(), 0x02 | 0x03))
             .map(|e| {
-                let name = file.folder(e.nid).ok().and_then(|f| f.display_name());
+                let name = budget.check(file.ndb()).ok().and_then(|()| file.folder(e.nid).ok());
+                let name = name.and_then(|f| f.display_name());
                 (e.nid.0, (name.unwrap_or_default(), e.nid_parent))
             })
             .collect();
@@ -232,6 +245,7 @@ fn walk_message(
     message: &Message,
     object: &str,
     depth: usize,
+    (file, budget): (&PstFile, &WalkBudget),
     report: &mut CheckReport,
 ) -> Result<(), PstError> {
     let (_, errors) = message.properties().all();
@@ -245,6 +259,8 @@ fn walk_message(
         recipients.rows().try_for_each(|row| row.and_then(|r| r.values()).map(drop))?;
     }
     for attachment in message.attachments()? {
+        // Attachments may share data too (a table of thousands naming one).
+        budget.check(file.ndb())?;
         report.attachments += 1;
         let here = format!("{object}: attachment {}", attachment.nid());
         let (_, errors) = attachment.properties().all();
@@ -264,7 +280,7 @@ fn walk_message(
                 });
             }
             let inner = format!("{here}: embedded message");
-            walk_message(&embedded, &inner, depth + 1, report)?;
+            walk_message(&embedded, &inner, depth + 1, (file, budget), report)?;
         } else if let Some(mut reader) = attachment.data_reader()? {
             let mut buf = [0u8; 16 * 1024];
             loop {

@@ -9,7 +9,7 @@ use crate::error::{PstError, PstResult};
 use crate::ltp::PropertyContext;
 use crate::messaging::props::*;
 use crate::messaging::{Folder, PstFile, strip_subject_prefix};
-use crate::ndb::NodeId;
+use crate::ndb::{NodeId, WalkBudget};
 use mapi::{FileTime, PropValue};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -286,6 +286,9 @@ struct Children {
     by_parent: Vec<(u32, u32)>,
     /// Folders already dumped: a `nidParent` cycle in a damaged file must not loop.
     visited: std::cell::RefCell<std::collections::HashSet<u32>>,
+    /// Nodes may share data (thousands of messages naming one): the whole walk reads at most
+    /// its budget, and the folders and items after it are listed with its error.
+    budget: WalkBudget,
 }
 
 impl Children {
@@ -298,7 +301,8 @@ impl Children {
         })?;
         // Stable: children keep node B-tree (NID) order, as libpff lists them.
         by_parent.sort_by_key(|&(parent, _)| parent);
-        Ok(Children { by_parent, visited: Default::default() })
+        let budget = WalkBudget::start(file.ndb());
+        Ok(Children { by_parent, visited: Default::default(), budget })
     }
 
     fn of(&self, parent: NodeId, types: &[u8]) -> Vec<NodeId> {
@@ -327,7 +331,8 @@ fn walk_folder<E: From<PstError>>(
             if !children.visited.borrow_mut().insert(nid.0) {
                 continue;
             }
-            match folder.file().folder(nid) {
+            let file = folder.file();
+            match children.budget.check(file.ndb()).and_then(|()| file.folder(nid)) {
                 Ok(sub) => walk_folder(&sub, children, false, depth + 1, visit)?,
                 Err(err) => {
                     let error = err.to_string();
@@ -338,7 +343,8 @@ fn walk_folder<E: From<PstError>>(
         }
     }
     for nid in children.of(folder.nid(), &[0x04]) {
-        let item = match dump_message(folder.file(), nid) {
+        let file = folder.file();
+        let item = match children.budget.check(file.ndb()).and_then(|()| dump_message(file, nid)) {
             Ok(m) => DumpItem::Message(m),
             Err(err) => DumpItem::Error { error: err.to_string() },
         };

@@ -68,6 +68,15 @@ pub enum PstError {
     #[error("{0}")]
     NotFound(String),
 
+    /// A walk over the whole file ([`crate::ndb::WalkBudget`]) read its budget: what it had
+    /// not opened yet is left unread.
+    #[error(
+        "not read: this walk of the file has read more than its budget of {limit} bytes of \
+         blocks ({} × the file size), nodes naming the same data again and again",
+        crate::ndb::WALK_BUDGET_PER_FILE_BYTE
+    )]
+    WalkBudget { limit: u64 },
+
     /// Writing a dump or export to its destination failed (not a problem of the file read).
     #[error("cannot write the output: {0}")]
     Write(std::io::Error),

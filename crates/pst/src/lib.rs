@@ -23,4 +23,4 @@ pub use io::ReadAt;
 pub use ltp::{PropertyContext, Row, TableContext};
 pub use messaging::{Attachment, Folder, Message, MessageStore, NameToIdMap, PstFile, ValueReader};
 pub use ndb::{BlockId, CryptMethod, Header, NodeId};
-pub use ndb::{Format, OpenOptions, Problem, Severity};
+pub use ndb::{Format, OpenOptions, Problem, Severity, WalkBudget};

@@ -9,6 +9,7 @@ mod common;
 mod craft;
 
 use pst::{NodeId, OpenOptions, PstFile};
+use sha2::Digest as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -275,6 +276,68 @@ fn property_values_naming_one_large_subnode_are_bounded_per_pass() {
     // The walk reports the damage instead of reading 7 000 × 130 KB.
     let report = pst::check::check(&file);
     assert!(report.problems.iter().any(|p| p.message.contains("budget for subnode values")));
+}
+
+#[test]
+fn many_nodes_sharing_one_message_are_bounded_per_walk() {
+    let path = write_case("nodes-sharing-one-message.pst");
+    walk_bounded(&path);
+    let file = open(&path, false);
+    let file_size = std::fs::metadata(&path).unwrap().len();
+    let budget = pst::ndb::WALK_BUDGET_PER_FILE_BYTE * file_size;
+    let messages = craft::SHARED_MESSAGES;
+    let value_size = craft::SHARED_BLOCKS * craft::SUBNODE_CELL_BLOCK;
+    // Each message alone reads whole; every one is the same message.
+    let message = file.message(NodeId(craft::shared_message(0))).unwrap();
+    let html = message.html().unwrap();
+    assert_eq!(html.len(), value_size);
+    let html_sha256: String =
+        sha2::Sha256::digest(&html).iter().map(|b| format!("{b:02x}")).collect();
+    // Unbounded, the dump alone would read each message's heap, body and HTML.
+    let per_message = 3 * value_size as u64;
+    assert!(messages as u64 * per_message > 4 * budget, "the case is worth bounding");
+
+    // The dump lists every message: the first ones read, then the rest with the budget's
+    // error; what it reads stays within the budget plus one message.
+    let before = file.ndb().block_bytes_read();
+    let dump = pst::dump::dump(&file).unwrap();
+    let read = file.ndb().block_bytes_read() - before;
+    assert!(read <= budget + 2 * per_message, "the dump read {read} bytes, budget {budget}");
+    fn items(folder: &pst::dump::DumpFolder, out: &mut Vec<pst::dump::DumpItem>) {
+        out.extend(folder.messages.iter().cloned());
+        folder.subfolders.iter().for_each(|f| items(f, out));
+    }
+    let mut all = Vec::new();
+    items(&dump.root, &mut all);
+    let hashed = all
+        .iter()
+        .filter(|i| matches!(i, pst::dump::DumpItem::Message(m) if m.html_body_sha256.as_deref() == Some(html_sha256.as_str())))
+        .count();
+    let refused = all
+        .iter()
+        .filter(
+            |i| matches!(i, pst::dump::DumpItem::Error { error } if error.contains("budget of")),
+        )
+        .count();
+    assert_eq!(hashed + refused, messages, "every crafted message is listed");
+    assert!(hashed > 0 && refused > 0, "{hashed} read, {refused} refused");
+
+    // The check reads within the budget too, and names what it left unread.
+    let before = file.ndb().block_bytes_read();
+    let report = pst::check::check(&file);
+    let read = file.ndb().block_bytes_read() - before;
+    // Its budget, one message more, then one read of every block for its CRC.
+    assert!(read <= budget + 2 * per_message + 2 * file_size, "check read {read} bytes");
+    let problem = report
+        .problems
+        .iter()
+        .find(|p| p.message.contains("budget of"))
+        .expect("the nodes left unread are reported");
+    assert!(problem.unreadable && problem.message.contains("nodes not read"), "{problem:?}");
+
+    // Each walk has its own budget: the next one reads the first message again.
+    let again = pst::dump::dump(&file).unwrap();
+    assert_eq!(again, dump);
 }
 
 /// Every crafted case is covered above; a new one must be added to a test.

@@ -45,6 +45,7 @@ impl Ndb {
         let align = format.block_alignment();
         let total = (cb as u64 + trailer_size as u64).div_ceil(align) * align;
         let mut raw = self.source.read("block", ib, total as usize)?;
+        self.count_block_bytes(raw.len());
         let t = &raw[raw.len() - trailer_size..];
         let (t_cb, w_sig, dw_crc, t_bid) = if format.is_ansi() {
             (u16_at(t, 0), u16_at(t, 2), u32_at(t, 8), u64::from(u32_at(t, 4)))

@@ -2,6 +2,7 @@
 //! data trees and subnode trees.
 
 pub mod block;
+pub mod budget;
 pub mod crc;
 pub mod crypt;
 pub mod header;
@@ -9,6 +10,7 @@ pub mod ids;
 pub mod page;
 
 pub use block::{DataTree, SubnodeEntry};
+pub use budget::{WALK_BUDGET_PER_FILE_BYTE, WalkBudget};
 pub use crypt::CryptMethod;
 pub use header::{Format, Header, Root};
 pub use ids::{BlockId, BlockRef, NodeId, NodeType};
@@ -18,6 +20,7 @@ use crate::error::{PstError, PstResult};
 use crate::io::Source;
 use page::{BTreePage, PTYPE_BBT, PTYPE_NBT};
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// B-trees deeper than this are treated as corrupt (real files have 2–4 levels).
@@ -57,6 +60,8 @@ pub struct Ndb {
     pub(crate) options: OpenOptions,
     problems: Mutex<Vec<Problem>>,
     page_cache: PageCache,
+    /// Bytes of blocks read since the file was opened, for [`WalkBudget`].
+    block_bytes_read: AtomicU64,
 }
 
 /// Bytes of B-tree pages kept in memory: the upper levels of both B-trees stay cached, so a
@@ -118,7 +123,14 @@ impl Ndb {
         let page_cache = PageCache::new(header.format.page_size());
         let file_size = source.size();
         let eof = header.root.ib_file_eof;
-        let ndb = Ndb { source, header, options, problems: Mutex::new(Vec::new()), page_cache };
+        let ndb = Ndb {
+            source,
+            header,
+            options,
+            problems: Mutex::new(Vec::new()),
+            page_cache,
+            block_bytes_read: AtomicU64::new(0),
+        };
         // ibFileEof (MS-PST 2.2.2.5, ROOT) is the file's size as last written: a shorter file
         // was cut short, and reads would fail later somewhere in the middle of it.
         if file_size < eof {
@@ -143,6 +155,16 @@ impl Ndb {
 
     pub fn file_size(&self) -> u64 {
         self.source.size()
+    }
+
+    /// Bytes of blocks (data, XBLOCK/XXBLOCK, SLBLOCK/SIBLOCK; not B-tree pages) read from
+    /// the file since it was opened, by every reader of it: what a [`WalkBudget`] counts.
+    pub fn block_bytes_read(&self) -> u64 {
+        self.block_bytes_read.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_block_bytes(&self, len: usize) {
+        self.block_bytes_read.fetch_add(len as u64, Ordering::Relaxed);
     }
 
     /// Records a problem (lenient mode) and returns whether reading may go on.

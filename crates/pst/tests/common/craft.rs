@@ -275,6 +275,8 @@ pub fn cases(corpus_pst: &Path) -> Vec<(&'static str, Vec<u8>)> {
     let inflated = table_with_subnode_cells(corpus_pst, 2, 1, Some(u32::MAX));
     out.push(("tc-inflated-row-count.pst", inflated));
     out.push(("pc-shared-subnode-values.pst", pc_with_subnode_values(corpus_pst, message)));
+    let shared = shared_message_data(corpus_pst, SHARED_MESSAGES, SHARED_BLOCKS);
+    out.push(("nodes-sharing-one-message.pst", shared));
     out
 }
 
@@ -551,5 +553,102 @@ pub fn pc_with_subnode_values(corpus_pst: &Path, nid: u32) -> Vec<u8> {
     let node = craft.nodes.get_mut(&nid).unwrap();
     node.bid_data = heap;
     node.bid_sub = sub;
+    craft.build()
+}
+
+/// Messages of [`shared_message_data`] in the file written by [`cases`].
+pub const SHARED_MESSAGES: usize = 2500;
+/// Blocks of the shared message's heap and of the value its body and HTML name, in that file.
+pub const SHARED_BLOCKS: usize = 6;
+/// NID index of the first crafted message (NID `(index << 5) | 0x04`).
+pub const SHARED_FIRST_INDEX: u32 = 0x8000;
+
+/// The folder whose contents table [`shared_message_data`] replaces.
+pub fn shared_messages_folder(craft: &Craft) -> u32 {
+    (contents_table(craft) & !0x1F) | 0x02
+}
+
+/// The NID of crafted message `i` of [`shared_message_data`].
+pub fn shared_message(i: usize) -> u32 {
+    ((SHARED_FIRST_INDEX + i as u32) << 5) | 0x04
+}
+
+/// `messages` message nodes (NBT entries of 32 bytes, MS-PST 2.2.2.7.7.4) that all name one
+/// property context as their data and one subnode tree, as nodes may share blocks (the
+/// BBT's cRef, MS-PST 2.2.2.7.7.3). The message (IPM.Note) is a heap of 1 + `blocks` blocks
+/// (every page after the first holds one filler item), and its PidTagBody and PidTagHtml both
+/// name one subnode of `blocks` distinct blocks. The first contents table lists every message
+/// (a table context of one column, dwRowID, in a data tree), so walks by table reach them as
+/// walks by node do. Each message alone is bounded; a walk that opens every message without a
+/// bound reads messages × 3 × `blocks` × 8 KB: 2 500 × 150 KB, 370 MB, from a 290 KB file.
+pub fn shared_message_data(corpus_pst: &Path, messages: usize, blocks: usize) -> Vec<u8> {
+    let mut craft = Craft::load(corpus_pst);
+    let folder = shared_messages_folder(&craft);
+    let table = contents_table(&craft);
+    // The message's records, in ID order: PidTagMessageClass (PtypString, heap item 3), then
+    // PidTagBody (PtypString) and PidTagHtml (PtypBinary) naming subnode 0x5F.
+    let mut records = Vec::new();
+    for (id, ty, value) in [
+        (0x001Au16, 0x001Fu16, hid(3)),
+        (0x1000, 0x001F, SUBNODE_CELL_VALUE),
+        (0x1013, 0x0102, SUBNODE_CELL_VALUE),
+    ] {
+        records.extend_from_slice(&id.to_le_bytes());
+        records.extend_from_slice(&ty.to_le_bytes());
+        records.extend_from_slice(&value.to_le_bytes());
+    }
+    let class: Vec<u8> = "IPM.Note".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let mut heap = vec![heap_block(0xBC, hid(1), &[bth_header(2, 6, 0, hid(2)), records, class])];
+    for page in 0..blocks {
+        let mut filler = vec![0xA5; SUBNODE_CELL_BLOCK - 16];
+        filler[..4].copy_from_slice(&(page as u32).to_le_bytes()); // each block distinct
+        heap.push(heap_page(&[filler]));
+    }
+    let heap_size: usize = heap.iter().map(Vec::len).sum();
+    let heap_bids: Vec<u64> = heap.into_iter().map(|b| craft.add_block(b, false)).collect();
+    let pc = craft.add_block(data_tree_block(1, heap_size as u32, &heap_bids), true);
+    let mut value_leaves = Vec::new();
+    for block in 0..blocks {
+        let mut b = vec![0x5A; SUBNODE_CELL_BLOCK];
+        b[..4].copy_from_slice(&(block as u32).to_le_bytes()); // each block distinct
+        value_leaves.push(craft.add_block(b, false));
+    }
+    let total = (blocks * SUBNODE_CELL_BLOCK) as u32;
+    let value = craft.add_block(data_tree_block(1, total, &value_leaves), true);
+    let sub = craft.add_block(subnode_block(&[(SUBNODE_CELL_VALUE, value)]), true);
+    let nids: Vec<u32> = (0..messages).map(shared_message).collect();
+    for &nid in &nids {
+        craft.nodes.insert(nid, Node { bid_data: pc, bid_sub: sub, nid_parent: folder });
+    }
+    // The contents table (MS-PST 2.3.4): rows of dwRowID and the CEB byte, whole rows per
+    // block (2.3.4.4.1), in a data tree in subnode 0x3F.
+    const ROW: usize = 5;
+    let mut row_leaves = Vec::new();
+    for chunk in nids.chunks(SUBNODE_CELL_BLOCK / ROW) {
+        let mut b = Vec::with_capacity(chunk.len() * ROW);
+        for nid in chunk {
+            b.extend_from_slice(&nid.to_le_bytes());
+            b.push(0x80);
+        }
+        row_leaves.push(craft.add_block(b, false));
+    }
+    let rows_size: usize = row_leaves.iter().map(|b| craft.blocks[b].len()).sum();
+    let rows = craft.add_block(data_tree_block(1, rows_size as u32, &row_leaves), true);
+    let table_sub = craft.add_block(subnode_block(&[(0x3F, rows)]), true);
+    // TCINFO (MS-PST 2.3.4.1): one column, dwRowID (PidTagLtpRowId) at 0.
+    let mut info = vec![0x7C, 1];
+    for end in [4u16, 4, 4, ROW as u16] {
+        info.extend_from_slice(&end.to_le_bytes());
+    }
+    info.extend_from_slice(&0u32.to_le_bytes());
+    info.extend_from_slice(&0x3Fu32.to_le_bytes());
+    info.extend_from_slice(&0u32.to_le_bytes());
+    info.extend_from_slice(&0x67F2_0003u32.to_le_bytes());
+    info.extend_from_slice(&0u16.to_le_bytes());
+    info.extend_from_slice(&[4, 0]);
+    let heap = craft.add_block(heap_block(0x7C, hid(1), &[info]), false);
+    let node = craft.nodes.get_mut(&table).unwrap();
+    node.bid_data = heap;
+    node.bid_sub = table_sub;
     craft.build()
 }
