@@ -425,11 +425,23 @@ impl Heap {
 /// A heap-on-node block (MS-PST 2.3.1): HNHDR, the items in order (HIDs `(i + 1) << 5`), then
 /// the HNPAGEMAP (2.3.1.2, 2.3.1.5).
 pub fn heap_block(client_sig: u8, user_root: u32, items: &[Vec<u8>]) -> Vec<u8> {
-    let mut block = vec![0u8; 12];
-    block[2] = 0xEC;
-    block[3] = client_sig;
-    block[4..8].copy_from_slice(&user_root.to_le_bytes());
-    let mut offsets = vec![12u16];
+    let mut hnhdr = vec![0u8; 12];
+    hnhdr[2] = 0xEC;
+    hnhdr[3] = client_sig;
+    hnhdr[4..8].copy_from_slice(&user_root.to_le_bytes());
+    with_allocations(hnhdr, items)
+}
+
+/// A heap page after the first block (HNPAGEHDR, MS-PST 2.3.1.3): the items (HIDs
+/// `(block << 16) | (i + 1) << 5`), then the HNPAGEMAP.
+pub fn heap_page(items: &[Vec<u8>]) -> Vec<u8> {
+    with_allocations(vec![0u8; 2], items)
+}
+
+/// A heap block's header followed by `items` and, 2-byte aligned, the HNPAGEMAP (MS-PST
+/// 2.3.1.5) of their offsets; the header's first field (ibHnpm) points at the map.
+fn with_allocations(mut block: Vec<u8>, items: &[Vec<u8>]) -> Vec<u8> {
+    let mut offsets = vec![block.len() as u16];
     for item in items {
         block.extend_from_slice(item);
         offsets.push(block.len() as u16);

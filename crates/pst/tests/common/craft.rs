@@ -12,7 +12,7 @@
 #[path = "builder.rs"]
 mod builder;
 
-pub use builder::heap_block;
+pub use builder::{heap_block, heap_page};
 use pst::{NodeId, OpenOptions, PstFile};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -374,34 +374,6 @@ pub fn folder_cycle(corpus_pst: &Path) -> Vec<u8> {
     }
     craft.build()
 }
-
-/// A heap page after the first block (HNPAGEHDR, MS-PST 2.3.1.3): the items (HIDs
-/// `(block << 16) | (i + 1) << 5`), then the HNPAGEMAP.
-pub fn heap_page(items: &[Vec<u8>]) -> Vec<u8> {
-    let mut b = vec![0u8; 2];
-    let mut offsets = vec![2u16];
-    for item in items {
-        b.extend_from_slice(item);
-        offsets.push(b.len() as u16);
-    }
-    let ib_hnpm = b.len() as u16;
-    b[0..2].copy_from_slice(&ib_hnpm.to_le_bytes());
-    b.extend_from_slice(&(items.len() as u16).to_le_bytes());
-    b.extend_from_slice(&0u16.to_le_bytes());
-    for o in offsets {
-        b.extend_from_slice(&o.to_le_bytes());
-    }
-    b
-}
-
-/// Leaves (heap blocks 1..) of [`pc_with_subnode_values`]' BTH.
-pub const SUBNODE_VALUE_LEAVES: usize = 7;
-/// PC records in each leaf.
-pub const SUBNODE_VALUES_PER_LEAF: usize = 1000;
-/// The first property ID; the others follow, each PtypBinary naming [`SUBNODE_CELL_VALUE`].
-pub const SUBNODE_VALUE_FIRST_ID: u16 = 0x4000;
-/// Blocks of the one value every property names.
-pub const SUBNODE_VALUE_BLOCKS: usize = 16;
 
 /// Message `nid`'s property context replaced by one of 7 000 PtypBinary properties, each an
 /// HNID in the NID form (MS-PST 2.3.3.2) naming one subnode of 16 distinct blocks (130 KB):
