@@ -375,6 +375,15 @@ pub fn folder_cycle(corpus_pst: &Path) -> Vec<u8> {
     craft.build()
 }
 
+/// Leaves (heap blocks 1..) of [`pc_with_subnode_values`]' BTH.
+pub const SUBNODE_VALUE_LEAVES: usize = 7;
+/// PC records in each leaf.
+pub const SUBNODE_VALUES_PER_LEAF: usize = 1000;
+/// The first property ID; the others follow, each PtypBinary naming [`SUBNODE_CELL_VALUE`].
+pub const SUBNODE_VALUE_FIRST_ID: u16 = 0x4000;
+/// Blocks of the one value every property names.
+pub const SUBNODE_VALUE_BLOCKS: usize = 16;
+
 /// Message `nid`'s property context replaced by one of 7 000 PtypBinary properties, each an
 /// HNID in the NID form (MS-PST 2.3.3.2) naming one subnode of 16 distinct blocks (130 KB):
 /// reading every property without a bound costs 7 000 × 130 KB, about 900 MB, from a file of
