@@ -3,6 +3,8 @@
 //! run-all.sh, the maintainers' runner for their own crafted files, does the checking), and a
 //! crafted file mounted through the instance must fail its command, not the instance.
 
+#[path = "../../pst/tests/common/builder.rs"]
+mod builder;
 mod common;
 #[path = "../../pst/tests/common/craft.rs"]
 mod craft;

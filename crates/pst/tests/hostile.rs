@@ -8,6 +8,9 @@ mod common;
 #[path = "common/craft.rs"]
 mod craft;
 
+// craft.rs writes through `super::builder`.
+use common::builder;
+
 use pst::{NodeId, OpenOptions, PstFile};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -9,9 +9,9 @@
 
 #![allow(dead_code)]
 
-#[path = "builder.rs"]
-mod builder;
-
+// The writer this module shares: whoever includes this file declares `builder`
+// (tests/common/builder.rs) beside it.
+use super::builder;
 pub use builder::{heap_block, heap_page};
 use pst::{NodeId, OpenOptions, PstFile};
 use std::collections::BTreeMap;
