@@ -2,81 +2,14 @@
 //! `--json` error documents also for usage errors, errors that name the file (and say when
 //! it is truncated), and text output that shows what `--json` shows.
 
-use assert_cmd::Command;
+mod common;
+
+use common::Home;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn corpus(name: &str) -> PathBuf {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus/pst")).join(name)
-}
-
-struct Home(tempfile::TempDir);
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}\nstderr: {}", self.stdout, self.stderr))
-    }
-
-    /// The one JSON error document on stderr.
-    fn error(&self) -> Value {
-        serde_json::from_str(self.stderr.trim())
-            .unwrap_or_else(|e| panic!("stderr is not one JSON document ({e}): {}", self.stderr))
-    }
-
-    fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
-        self
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = Command::cargo_bin("outpost")
-            .unwrap()
-            .env("OUTPOST_HOME", self.path())
-            .args(["instance", "stop"])
-            .output();
-    }
-}
-
-impl Home {
-    fn new() -> Home {
-        Home(tempfile::tempdir().unwrap())
-    }
-
-    fn path(&self) -> &Path {
-        self.0.path()
-    }
-
-    /// Runs `outpost ARGS` as typed (no `--json` added), through the instance by default.
-    fn raw(&self, args: &[&str]) -> Run {
-        let output = Command::cargo_bin("outpost")
-            .unwrap()
-            .env("OUTPOST_HOME", self.path())
-            .env("USER", "dana")
-            .env("OUTPOST_INSTANCE_IDLE_SECONDS", "5")
-            .args(args)
-            .output()
-            .unwrap();
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-
-    fn json(&self, args: &[&str]) -> Run {
-        let mut all = args.to_vec();
-        all.push("--json");
-        self.raw(&all)
-    }
 }
 
 #[test]

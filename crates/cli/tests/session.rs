@@ -1,81 +1,20 @@
 //! The session commands, each test in its own OUTPOST_HOME.
 
-use assert_cmd::Command;
-use serde_json::Value;
+mod common;
+
+use common::Home;
 use std::path::Path;
 
-struct Home(tempfile::TempDir);
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}\nstderr: {}", self.stdout, self.stderr))
-    }
-
-    fn error(&self) -> Value {
-        serde_json::from_str(self.stderr.trim()).unwrap_or_else(|e| panic!("{e}: {}", self.stderr))
-    }
-
-    fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
-        self
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = Command::cargo_bin("outpost")
-            .unwrap()
-            .env("OUTPOST_HOME", self.path())
-            .args(["instance", "stop"])
-            .output();
-    }
-}
-
-impl Home {
-    fn new() -> Home {
-        Home(tempfile::tempdir().unwrap())
-    }
-
-    fn path(&self) -> &Path {
-        self.0.path()
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        let output = Command::cargo_bin("outpost")
-            .unwrap()
-            .env("OUTPOST_HOME", self.path())
-            .env("USER", "dana")
-            // These commands go through the instance (the default); it exits soon after.
-            .env("OUTPOST_INSTANCE_IDLE_SECONDS", "5")
-            .args(args)
-            .arg("--json")
-            .output()
-            .unwrap();
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-
-    /// A second mailbox file made through a profile of its own, so it can be mounted.
-    fn extra_mailbox(&self, profile: &str) -> String {
-        let created = self.run(&["profile", "create", profile]).ok().json();
-        created["store"][0]["path"].as_str().unwrap().to_owned()
-    }
+/// A second mailbox file made through a profile of its own, so it can be mounted.
+fn extra_mailbox(home: &Home, profile: &str) -> String {
+    let created = home.json(&["profile", "create", profile]).ok().json();
+    created["store"][0]["path"].as_str().unwrap().to_owned()
 }
 
 #[test]
 fn logon_on_a_fresh_home_creates_profile_outlook_and_lists_every_default_folder() {
     let home = Home::new();
-    let doc = home.run(&["logon"]).ok().json();
+    let doc = home.json(&["logon"]).ok().json();
     assert_eq!(doc["profile"], "Outlook");
     assert_eq!(doc["current_user"]["name"], "dana");
     assert_eq!(doc["current_user"]["address"], "dana@localhost");
@@ -114,28 +53,28 @@ fn logon_on_a_fresh_home_creates_profile_outlook_and_lists_every_default_folder(
     assert!(missing.iter().all(|m| m["code"] == "MAPI_E_NOT_FOUND"));
     assert!(home.path().join("config/profiles.toml").exists());
     // The next run logs on to the same profile and mailbox.
-    let again = home.run(&["logon"]).ok().json();
+    let again = home.json(&["logon"]).ok().json();
     assert_eq!(again["stores"][0]["store_id"], stores[0]["store_id"]);
 }
 
 #[test]
 fn profile_commands_create_list_set_default_and_delete() {
     let home = Home::new();
-    home.run(&["profile", "create", "Home"]).ok();
-    home.run(&["profile", "create", "Work"]).ok();
-    let list = home.run(&["profile", "list"]).ok().json();
+    home.json(&["profile", "create", "Home"]).ok();
+    home.json(&["profile", "create", "Work"]).ok();
+    let list = home.json(&["profile", "list"]).ok().json();
     assert_eq!(list["default_profile"], "Home");
     assert_eq!(list["profiles"].as_array().unwrap().len(), 2);
-    home.run(&["profile", "set-default", "work"]).ok();
-    assert_eq!(home.run(&["logon"]).ok().json()["profile"], "Work");
-    assert_eq!(home.run(&["logon", "--profile", "Home"]).ok().json()["profile"], "Home");
-    home.run(&["profile", "set-default", "Home"]).ok();
-    home.run(&["profile", "delete", "Work"]).ok();
-    let err = home.run(&["logon", "--profile", "Work"]);
+    home.json(&["profile", "set-default", "work"]).ok();
+    assert_eq!(home.json(&["logon"]).ok().json()["profile"], "Work");
+    assert_eq!(home.json(&["logon", "--profile", "Home"]).ok().json()["profile"], "Home");
+    home.json(&["profile", "set-default", "Home"]).ok();
+    home.json(&["profile", "delete", "Work"]).ok();
+    let err = home.json(&["logon", "--profile", "Work"]);
     assert_eq!(err.code, 2);
     assert_eq!(err.error()["code"], "MAPI_E_LOGON_FAILED");
     assert!(err.error()["error"].as_str().unwrap().contains("Home"));
-    let dup = home.run(&["profile", "create", "home"]);
+    let dup = home.json(&["profile", "create", "home"]);
     assert_eq!(dup.code, 2);
     assert_eq!(dup.error()["code"], "MAPI_E_COLLISION");
 }
@@ -143,18 +82,18 @@ fn profile_commands_create_list_set_default_and_delete() {
 #[test]
 fn default_folder_takes_a_name_or_a_number_and_refuses_unknown_kinds() {
     let home = Home::new();
-    let by_name = home.run(&["default-folder", "sent-mail"]).ok().json();
-    let by_number = home.run(&["default-folder", "5"]).ok().json();
+    let by_name = home.json(&["default-folder", "sent-mail"]).ok().json();
+    let by_number = home.json(&["default-folder", "5"]).ok().json();
     assert_eq!(by_name["entry_id"], by_number["entry_id"]);
     assert_eq!(by_name["name"], "Sent Items");
     assert_eq!(by_name["default_item_type"], "mail");
-    let calendar = home.run(&["default-folder", "calendar"]).ok().json();
+    let calendar = home.json(&["default-folder", "calendar"]).ok().json();
     assert_eq!(calendar["default_message_class"], "IPM.Appointment");
-    assert_eq!(home.run(&["default-folder", "inbx"]).code, 2);
-    let missing = home.run(&["default-folder", "all-public-folders"]);
+    assert_eq!(home.json(&["default-folder", "inbx"]).code, 2);
+    let missing = home.json(&["default-folder", "all-public-folders"]);
     assert_eq!(missing.code, 1);
     assert_eq!(missing.error()["code"], "MAPI_E_NOT_FOUND");
-    let folder = home.run(&["folder", "get", by_name["entry_id"].as_str().unwrap()]).ok().json();
+    let folder = home.json(&["folder", "get", by_name["entry_id"].as_str().unwrap()]).ok().json();
     assert_eq!(folder["folder_path"], by_name["folder_path"]);
 }
 
@@ -162,84 +101,84 @@ fn default_folder_takes_a_name_or_a_number_and_refuses_unknown_kinds() {
 fn items_can_be_created_listed_filtered_fetched_and_deleted() {
     let home = Home::new();
     for subject in ["alpha", "beta", "gamma"] {
-        home.run(&["item", "create", "inbox", "--subject", subject, "--body", "text"]).ok();
+        home.json(&["item", "create", "inbox", "--subject", subject, "--body", "text"]).ok();
     }
-    let all = home.run(&["items", "inbox", "--sort", "Subject", "--descending"]).ok().json();
+    let all = home.json(&["items", "inbox", "--sort", "Subject", "--descending"]).ok().json();
     assert_eq!(all["count"], 3);
     assert_eq!(all["items"][0]["subject"], "gamma");
-    let limited = home.run(&["items", "inbox", "--limit", "2"]).ok().json();
+    let limited = home.json(&["items", "inbox", "--limit", "2"]).ok().json();
     assert_eq!(limited["items"].as_array().unwrap().len(), 2);
-    let jet = home.run(&["items", "inbox", "--filter", "[Subject] = 'BETA'"]).ok().json();
+    let jet = home.json(&["items", "inbox", "--filter", "[Subject] = 'BETA'"]).ok().json();
     assert_eq!(jet["count"], 1);
     let dasl = home
-        .run(&["items", "inbox", "--filter", "@SQL=\"urn:schemas:httpmail:subject\" LIKE '%mm%'"])
+        .json(&["items", "inbox", "--filter", "@SQL=\"urn:schemas:httpmail:subject\" LIKE '%mm%'"])
         .ok()
         .json();
     assert_eq!(dasl["items"][0]["subject"], "gamma");
-    let by_path = home.run(&["items", "\\\\Mailbox - dana\\Inbox"]).ok().json();
+    let by_path = home.json(&["items", "\\\\Mailbox - dana\\Inbox"]).ok().json();
     assert_eq!(by_path["count"], 3);
-    let by_id = home.run(&["items", all["folder_entry_id"].as_str().unwrap()]).ok().json();
+    let by_id = home.json(&["items", all["folder_entry_id"].as_str().unwrap()]).ok().json();
     assert_eq!(by_id["count"], 3);
-    let bad = home.run(&["items", "inbox", "--filter", "[Subject] = "]);
+    let bad = home.json(&["items", "inbox", "--filter", "[Subject] = "]);
     assert_eq!(bad.code, 2);
     assert!(bad.error()["error"].as_str().unwrap().contains("position"));
-    assert_eq!(home.run(&["items", "inbox", "--sort", "Nonsense"]).code, 2);
-    assert_eq!(home.run(&["items", "not a folder"]).code, 2);
+    assert_eq!(home.json(&["items", "inbox", "--sort", "Nonsense"]).code, 2);
+    assert_eq!(home.json(&["items", "not a folder"]).code, 2);
 
     let id = all["items"][0]["entry_id"].as_str().unwrap().to_owned();
-    let item = home.run(&["item", "get", &id]).ok().json();
+    let item = home.json(&["item", "get", &id]).ok().json();
     assert_eq!(item["type"], "MailItem");
     assert_eq!(item["subject"], "gamma");
     assert_eq!(item["body"], "text");
-    let with_props = home.run(&["item", "get", &id, "--properties"]).ok().json();
+    let with_props = home.json(&["item", "get", &id, "--properties"]).ok().json();
     assert!(
         with_props["properties"].as_array().unwrap().iter().any(|p| p["name"] == "PidTagSubject")
     );
 
-    let deleted = home.run(&["item", "delete", &id]).ok().json();
+    let deleted = home.json(&["item", "delete", &id]).ok().json();
     assert_eq!(deleted["outcome"], "moved-to-deleted-items");
     // The old entry ID names nothing any more: bad input, with the MAPI code.
-    let gone = home.run(&["item", "get", &id]);
+    let gone = home.json(&["item", "get", &id]);
     assert_eq!(gone.code, 2);
     assert_eq!(gone.error()["code"], "MAPI_E_NOT_FOUND");
     let new_id = deleted["new_entry_id"].as_str().unwrap();
-    let in_wastebasket = home.run(&["items", "deleted-items"]).ok().json();
+    let in_wastebasket = home.json(&["items", "deleted-items"]).ok().json();
     assert_eq!(in_wastebasket["items"][0]["entry_id"], new_id);
-    let purged = home.run(&["item", "delete", new_id]).ok().json();
+    let purged = home.json(&["item", "delete", new_id]).ok().json();
     assert_eq!(purged["outcome"], "deleted");
-    assert_eq!(home.run(&["items", "deleted-items"]).ok().json()["count"], 0);
+    assert_eq!(home.json(&["items", "deleted-items"]).ok().json()["count"], 0);
 }
 
 #[test]
 fn bad_and_foreign_entry_ids_fail_with_exit_2_and_a_mapi_code() {
     let home = Home::new();
-    let bad = home.run(&["item", "get", "zz"]);
+    let bad = home.json(&["item", "get", "zz"]);
     assert_eq!(bad.code, 2);
     assert_eq!(bad.error()["code"], "MAPI_E_INVALID_ENTRYID");
-    let short = home.run(&["item", "get", "000102"]);
+    let short = home.json(&["item", "get", "000102"]);
     assert_eq!(short.code, 2);
     assert_eq!(short.error()["code"], "MAPI_E_INVALID_ENTRYID");
     // A well-formed message entry ID whose provider UID no mounted store has.
     let foreign = format!("00000000{}0700{}", "5A".repeat(16), "11".repeat(48));
-    let run = home.run(&["item", "get", &foreign]);
+    let run = home.json(&["item", "get", &foreign]);
     assert_eq!(run.code, 2);
     assert_eq!(run.error()["code"], "MAPI_E_NOT_FOUND");
-    let folder = home.run(&["folder", "get", &foreign]);
+    let folder = home.json(&["folder", "get", &foreign]);
     assert_eq!(folder.code, 2);
 }
 
 #[test]
 fn compare_ids_compares_by_meaning() {
     let home = Home::new();
-    let a = home.run(&["item", "create", "inbox", "--subject", "a"]).ok().json();
-    let b = home.run(&["item", "create", "inbox", "--subject", "b"]).ok().json();
+    let a = home.json(&["item", "create", "inbox", "--subject", "a"]).ok().json();
+    let b = home.json(&["item", "create", "inbox", "--subject", "b"]).ok().json();
     let a = a["entry_id"].as_str().unwrap().to_owned();
     let b = b["entry_id"].as_str().unwrap();
     let short_term = format!("FF{}", &a[2..]);
-    assert_eq!(home.run(&["compare-ids", &a, &short_term]).ok().json()["equal"], true);
-    assert_eq!(home.run(&["compare-ids", &a, b]).ok().json()["equal"], false);
+    assert_eq!(home.json(&["compare-ids", &a, &short_term]).ok().json()["equal"], true);
+    assert_eq!(home.json(&["compare-ids", &a, b]).ok().json()["equal"], false);
     let foreign = format!("00000000{}0700{}", "5A".repeat(16), "11".repeat(48));
-    let unknown = home.run(&["compare-ids", &foreign, &foreign]);
+    let unknown = home.json(&["compare-ids", &foreign, &foreign]);
     assert_eq!(unknown.code, 2);
     assert_eq!(unknown.error()["code"], "MAPI_E_UNKNOWN_ENTRYID");
 }
@@ -247,51 +186,51 @@ fn compare_ids_compares_by_meaning() {
 #[test]
 fn stores_are_added_found_by_name_or_path_and_removed() {
     let home = Home::new();
-    home.run(&["logon"]).ok();
-    let archive = home.extra_mailbox("Archive");
-    let added = home.run(&["store", "add", &archive, "--display-name", "Old mail"]).ok().json();
+    home.json(&["logon"]).ok();
+    let archive = extra_mailbox(&home, "Archive");
+    let added = home.json(&["store", "add", &archive, "--display-name", "Old mail"]).ok().json();
     assert_eq!(added["display_name"], "Old mail");
-    let stores = home.run(&["stores"]).ok().json();
+    let stores = home.json(&["stores"]).ok().json();
     assert_eq!(stores["stores"].as_array().unwrap().len(), 2);
     let item =
-        home.run(&["item", "create", "\\\\Old mail\\Inbox", "--subject", "archived"]).ok().json();
+        home.json(&["item", "create", "\\\\Old mail\\Inbox", "--subject", "archived"]).ok().json();
     // Found without a store ID, and with the store named by display name.
     let id = item["entry_id"].as_str().unwrap();
-    assert_eq!(home.run(&["item", "get", id]).ok().json()["store"], "Old mail");
+    assert_eq!(home.json(&["item", "get", id]).ok().json()["store"], "Old mail");
     assert_eq!(
-        home.run(&["item", "get", id, "--store", "old mail"]).ok().json()["subject"],
+        home.json(&["item", "get", id, "--store", "old mail"]).ok().json()["subject"],
         "archived"
     );
-    let inbox = home.run(&["default-folder", "inbox", "--store", &archive]).ok().json();
+    let inbox = home.json(&["default-folder", "inbox", "--store", &archive]).ok().json();
     assert_eq!(inbox["store"], "Old mail");
-    let tree = home.run(&["folders", "--store", "Old mail", "--depth", "0"]).ok().json();
+    let tree = home.json(&["folders", "--store", "Old mail", "--depth", "0"]).ok().json();
     assert_eq!(tree[0]["root"]["folders"].as_array().unwrap().len(), 0);
-    home.run(&["store", "remove", "Old mail"]).ok();
-    assert_eq!(home.run(&["stores"]).ok().json()["stores"].as_array().unwrap().len(), 1);
+    home.json(&["store", "remove", "Old mail"]).ok();
+    assert_eq!(home.json(&["stores"]).ok().json()["stores"].as_array().unwrap().len(), 1);
     assert!(Path::new(&archive).exists());
-    let removing_default = home.run(&["store", "remove", "Mailbox - dana"]);
+    let removing_default = home.json(&["store", "remove", "Mailbox - dana"]);
     assert_eq!(removing_default.code, 1);
-    let nothing = home.run(&["store", "add", home.path().join("none.pst").to_str().unwrap()]);
+    let nothing = home.json(&["store", "add", home.path().join("none.pst").to_str().unwrap()]);
     assert_eq!(nothing.code, 2);
 }
 
 #[test]
 fn profiles_whose_names_used_to_collide_keep_their_items_apart() {
     let home = Home::new();
-    let slash = home.run(&["profile", "create", "a/b"]).ok().json();
-    let underscore = home.run(&["profile", "create", "a_b"]).ok().json();
+    let slash = home.json(&["profile", "create", "a/b"]).ok().json();
+    let underscore = home.json(&["profile", "create", "a_b"]).ok().json();
     assert_ne!(slash["store"][0]["path"], underscore["store"][0]["path"]);
-    home.run(&["item", "create", "inbox", "--subject", "for a/b", "--profile", "a/b"]).ok();
-    let listed = home.run(&["items", "inbox", "--profile", "a_b"]).ok().json();
+    home.json(&["item", "create", "inbox", "--subject", "for a/b", "--profile", "a/b"]).ok();
+    let listed = home.json(&["items", "inbox", "--profile", "a_b"]).ok().json();
     assert_eq!(listed["count"], 0, "{listed}");
-    let listed = home.run(&["items", "inbox", "--profile", "a/b"]).ok().json();
+    let listed = home.json(&["items", "inbox", "--profile", "a/b"]).ok().json();
     assert_eq!(listed["count"], 1, "{listed}");
 }
 
 #[test]
 fn an_empty_profile_name_is_refused_before_anything_is_written() {
     let home = Home::new();
-    let refused = home.run(&["profile", "create", ""]);
+    let refused = home.json(&["profile", "create", ""]);
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     let mailboxes = home.path().join("data/mailboxes");
     let left: Vec<_> = match std::fs::read_dir(&mailboxes) {
@@ -304,48 +243,45 @@ fn an_empty_profile_name_is_refused_before_anything_is_written() {
 #[test]
 fn deleting_the_default_profile_needs_force() {
     let home = Home::new();
-    home.run(&["logon"]).ok();
-    let refused = home.run(&["profile", "delete", "Outlook"]);
+    home.json(&["logon"]).ok();
+    let refused = home.json(&["profile", "delete", "Outlook"]);
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     let message = refused.error()["error"].as_str().unwrap().to_owned();
     assert!(message.contains("default profile") && message.contains("--force"), "{message}");
     // Nothing changed: the next command still works on the same profile.
-    assert_eq!(home.run(&["logon"]).ok().json()["profile"], "Outlook");
-    home.run(&["profile", "delete", "Outlook", "--force"]).ok();
-    let list = home.run(&["profile", "list"]).ok().json();
+    assert_eq!(home.json(&["logon"]).ok().json()["profile"], "Outlook");
+    home.json(&["profile", "delete", "Outlook", "--force"]).ok();
+    let list = home.json(&["profile", "list"]).ok().json();
     assert_eq!(list["profiles"].as_array().unwrap().len(), 0, "{list}");
 }
 
 #[test]
 fn a_store_whose_file_is_gone_can_be_removed_by_name_or_path() {
     let home = Home::new();
-    home.run(&["logon"]).ok();
-    let by_name = home.extra_mailbox("ByName");
-    let by_path = home.extra_mailbox("ByPath");
-    home.run(&["store", "add", &by_name, "--display-name", "Gone by name"]).ok();
-    home.run(&["store", "add", &by_path, "--display-name", "Gone by path"]).ok();
+    home.json(&["logon"]).ok();
+    let by_name = extra_mailbox(&home, "ByName");
+    let by_path = extra_mailbox(&home, "ByPath");
+    home.json(&["store", "add", &by_name, "--display-name", "Gone by name"]).ok();
+    home.json(&["store", "add", &by_path, "--display-name", "Gone by path"]).ok();
     std::fs::remove_file(&by_name).unwrap();
     std::fs::remove_file(&by_path).unwrap();
     // The instance keeps stores open between commands: log off so the next logon sees it.
-    home.run(&["logoff"]).ok();
-    let stores = home.run(&["stores"]).ok().json();
+    home.json(&["logoff"]).ok();
+    let stores = home.json(&["stores"]).ok().json();
     assert_eq!(stores["unavailable_stores"].as_array().unwrap().len(), 2, "{stores}");
-    let removed = home.run(&["store", "remove", "gone by name"]).ok().json();
+    let removed = home.json(&["store", "remove", "gone by name"]).ok().json();
     assert_eq!(removed["removed"]["unavailable"], true);
     // By a path relative to the caller's directory (which is not the instance's).
     let relative = Path::new(&by_path).strip_prefix(home.path()).unwrap();
-    let output = Command::cargo_bin("outpost")
-        .unwrap()
+    let output = home
+        .command(&["store", "remove", relative.to_str().unwrap(), "--json"])
         .current_dir(home.path())
-        .env("OUTPOST_HOME", home.path())
-        .env("OUTPOST_INSTANCE_IDLE_SECONDS", "5")
-        .args(["store", "remove", relative.to_str().unwrap(), "--json"])
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let stores = home.run(&["stores"]).ok().json();
+    let stores = home.json(&["stores"]).ok().json();
     assert_eq!(stores["unavailable_stores"].as_array().unwrap().len(), 0, "{stores}");
     // Once removed, the name names nothing: bad input, as for any unknown store.
-    let missing = home.run(&["store", "remove", "gone by name"]);
+    let missing = home.json(&["store", "remove", "gone by name"]);
     assert_eq!(missing.code, 2);
 }

@@ -1,43 +1,21 @@
 //! Session commands through the per-user instance (the default) behave exactly as in-process.
 
-use assert_cmd::Command;
+mod common;
+
+use common::Home;
 use std::path::Path;
 
-struct Home(tempfile::TempDir);
-
-impl Home {
-    fn new() -> Home {
-        Home(tempfile::tempdir().unwrap())
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::cargo_bin("outpost").unwrap();
-        command
-            .env("OUTPOST_HOME", self.0.path())
-            .env("USER", "robin")
-            .env("OUTPOST_INSTANCE_IDLE_SECONDS", "5")
-            .env_remove("OUTPOST_NO_INSTANCE")
-            .args(args);
-        command
-    }
-
-    fn stdout(&self, args: &[&str]) -> String {
-        let output = self.command(args).output().unwrap();
-        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8(output.stdout).unwrap()
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = self.command(&["instance", "stop"]).output();
-    }
+/// The standard output of a command that must succeed.
+fn stdout(home: &Home, args: &[&str]) -> String {
+    let output = home.command(args).output().unwrap();
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
 }
 
 #[test]
 fn the_instance_prints_exactly_what_the_command_prints_in_process() {
     let home = Home::new();
-    let created = home.stdout(&["item", "create", "inbox", "--subject", "Hello", "--json"]);
+    let created = stdout(&home, &["item", "create", "inbox", "--subject", "Hello", "--json"]);
     let created: serde_json::Value = serde_json::from_str(&created).unwrap();
     let entry_id = created["entry_id"].as_str().expect("created item has an entry ID").to_owned();
     let commands: Vec<Vec<&str>> = vec![
@@ -55,14 +33,14 @@ fn the_instance_prints_exactly_what_the_command_prints_in_process() {
             if json {
                 args.push("--json");
             }
-            let through_instance = home.stdout(&args);
+            let through_instance = stdout(&home, &args);
             args.push("--no-instance");
-            let in_process = home.stdout(&args);
+            let in_process = stdout(&home, &args);
             assert_eq!(through_instance, in_process, "{args:?}");
         }
     }
     let status: serde_json::Value =
-        serde_json::from_str(&home.stdout(&["instance", "status", "--json"])).unwrap();
+        serde_json::from_str(&stdout(&home, &["instance", "status", "--json"])).unwrap();
     assert_eq!(status["session"]["sessions"][0]["profile"], "Outlook");
 }
 
@@ -81,7 +59,7 @@ fn errors_through_the_instance_keep_their_code_and_exit_status() {
 #[test]
 fn a_relative_path_means_the_callers_directory_not_the_instances() {
     let home = Home::new();
-    home.stdout(&["logon"]);
+    stdout(&home, &["logon"]);
     let work = tempfile::tempdir().unwrap();
     let corpus =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/pst/aspose-Outlook.pst");
@@ -98,7 +76,7 @@ fn a_relative_path_means_the_callers_directory_not_the_instances() {
         .output()
         .unwrap();
     assert!(items.status.success(), "{}", String::from_utf8_lossy(&items.stderr));
-    let stores = home.stdout(&["stores", "--json"]);
+    let stores = stdout(&home, &["stores", "--json"]);
     let expected = work.path().join("mine.pst").display().to_string();
     assert!(stores.contains(&expected), "{stores}");
 }
@@ -106,30 +84,30 @@ fn a_relative_path_means_the_callers_directory_not_the_instances() {
 #[test]
 fn logoff_ends_the_instances_session_and_status_shows_who_is_logged_on() {
     let home = Home::new();
-    home.stdout(&["logon"]);
-    home.stdout(&["profile", "create", "Work"]);
-    home.stdout(&["logon"]);
-    home.stdout(&["logon", "--profile", "work"]);
+    stdout(&home, &["logon"]);
+    stdout(&home, &["profile", "create", "Work"]);
+    stdout(&home, &["logon"]);
+    stdout(&home, &["logon", "--profile", "work"]);
     let status: serde_json::Value =
-        serde_json::from_str(&home.stdout(&["instance", "status", "--json"])).unwrap();
+        serde_json::from_str(&stdout(&home, &["instance", "status", "--json"])).unwrap();
     assert_eq!(status["logged_on"], serde_json::json!(["Outlook", "Work"]), "{status}");
-    let text = home.stdout(&["instance", "status"]);
+    let text = stdout(&home, &["instance", "status"]);
     assert!(text.contains("logged on: Outlook, Work"), "{text}");
 
     let off: serde_json::Value =
-        serde_json::from_str(&home.stdout(&["logoff", "--profile", "WORK", "--json"])).unwrap();
+        serde_json::from_str(&stdout(&home, &["logoff", "--profile", "WORK", "--json"])).unwrap();
     assert_eq!(off["logged_off"], serde_json::json!(["Work"]), "{off}");
     let status: serde_json::Value =
-        serde_json::from_str(&home.stdout(&["instance", "status", "--json"])).unwrap();
+        serde_json::from_str(&stdout(&home, &["instance", "status", "--json"])).unwrap();
     assert_eq!(status["logged_on"], serde_json::json!(["Outlook"]), "{status}");
-    assert!(home.stdout(&["logoff"]).contains("logged off Outlook"));
-    assert!(home.stdout(&["logoff"]).contains("not logged on"));
+    assert!(stdout(&home, &["logoff"]).contains("logged off Outlook"));
+    assert!(stdout(&home, &["logoff"]).contains("not logged on"));
     let status: serde_json::Value =
-        serde_json::from_str(&home.stdout(&["instance", "status", "--json"])).unwrap();
+        serde_json::from_str(&stdout(&home, &["instance", "status", "--json"])).unwrap();
     assert_eq!(status["logged_on"], serde_json::json!([]), "{status}");
     // The next command logs on again.
-    assert!(home.stdout(&["logon", "--json"]).contains("\"Outlook\""));
+    assert!(stdout(&home, &["logon", "--json"]).contains("\"Outlook\""));
 
-    let in_process = home.stdout(&["--no-instance", "logoff"]);
+    let in_process = stdout(&home, &["--no-instance", "logoff"]);
     assert!(in_process.contains("nothing to do"), "{in_process}");
 }

@@ -2,6 +2,8 @@
 //! reader must bound) into a directory: seeds for the open_walk/provider_walk fuzz targets and
 //! inputs for scripts/hostile/run-all.sh. `craft_hostile CORPUS_UNICODE_PST OUT_DIR`.
 
+#[path = "../tests/common/builder.rs"]
+mod builder;
 #[path = "../tests/common/craft.rs"]
 mod craft;
 

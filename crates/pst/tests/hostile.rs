@@ -8,6 +8,9 @@ mod common;
 #[path = "common/craft.rs"]
 mod craft;
 
+// craft.rs writes through `super::builder`.
+use common::builder;
+
 use pst::{NodeId, OpenOptions, PstFile};
 use sha2::Digest as _;
 use std::path::{Path, PathBuf};

@@ -577,13 +577,7 @@ impl NameSpace {
                 state.profile_name
             ))));
         }
-        let profile_name = state.profile_name.clone();
-        self.registry.update(|set| {
-            if let Some(profile) = set.get_mut(&profile_name) {
-                profile.stores.retain(|s| s.key != key);
-            }
-            Ok(())
-        })?;
+        self.forget_store_in_profile(&state.profile_name, &key)?;
         let removed =
             state.stores.iter().position(|s| s.key() == key).map(|i| state.stores.remove(i));
         state.unavailable.retain(|u| u.config.key != key);
@@ -624,14 +618,19 @@ impl NameSpace {
                 )))
             })?;
         let key = state.unavailable[position].config.key.clone();
-        let profile_name = state.profile_name.clone();
+        self.forget_store_in_profile(&state.profile_name, &key)?;
+        Ok(state.unavailable.remove(position))
+    }
+
+    /// Drops the store `key` from profile `profile_name` in the registry (profiles.toml), so
+    /// the next logon no longer mounts or lists it.
+    fn forget_store_in_profile(&self, profile_name: &str, key: &str) -> SessionResult<()> {
         self.registry.update(|set| {
-            if let Some(profile) = set.get_mut(&profile_name) {
+            if let Some(profile) = set.get_mut(profile_name) {
                 profile.stores.retain(|s| s.key != key);
             }
             Ok(())
-        })?;
-        Ok(state.unavailable.remove(position))
+        })
     }
 
     /// `CreateRecipient(RecipientName)`: unresolved until [`NameSpace::resolve`].

@@ -235,41 +235,15 @@ impl PstBuilder {
     /// Lays the file out: header, blocks, then the two B-trees.
     pub fn finish(mut self) -> Vec<u8> {
         let mut file = vec![0u8; FIRST_BLOCK_AT as usize];
-        let mut bbt = Vec::new();
         self.blocks.sort_by_key(|b| b.0);
-        for (bid, data) in &self.blocks {
-            let ib = file.len() as u64;
-            let total = (data.len() + 16).div_ceil(64) * 64;
-            let mut raw = data.clone();
-            raw.resize(total - 16, 0);
-            raw.extend_from_slice(&(data.len() as u16).to_le_bytes());
-            raw.extend_from_slice(&compute_sig(ib, *bid).to_le_bytes());
-            raw.extend_from_slice(&compute_crc(data).to_le_bytes());
-            raw.extend_from_slice(&bid.to_le_bytes());
-            file.extend_from_slice(&raw);
-            let mut e = Vec::with_capacity(24);
-            e.extend_from_slice(&bid.to_le_bytes());
-            e.extend_from_slice(&ib.to_le_bytes());
-            e.extend_from_slice(&(data.len() as u16).to_le_bytes());
-            e.extend_from_slice(&1u16.to_le_bytes());
-            e.extend_from_slice(&[0; 4]);
-            bbt.push((*bid, e));
-        }
+        let blocks = self.blocks.iter().map(|(bid, data)| (*bid, data.as_slice()));
+        let bbt = write_blocks(&mut file, blocks, 1);
         self.nodes.sort_by_key(|n| n.0);
         let nbt: Vec<(u64, Vec<u8>)> = self
             .nodes
             .iter()
-            .map(|&(nid, data, sub, parent)| {
-                let mut e = Vec::with_capacity(32);
-                e.extend_from_slice(&u64::from(nid).to_le_bytes());
-                e.extend_from_slice(&data.to_le_bytes());
-                e.extend_from_slice(&sub.to_le_bytes());
-                e.extend_from_slice(&parent.to_le_bytes());
-                e.extend_from_slice(&[0; 4]);
-                (u64::from(nid), e)
-            })
+            .map(|&(nid, data, sub, parent)| nbt_entry(nid, data, sub, parent))
             .collect();
-        file.resize(file.len().div_ceil(PAGE_SIZE) * PAGE_SIZE, 0);
         let mut next_page = 1u64;
         let nbt_root = write_btree(&mut file, &mut next_page, 0x81, 32, nbt);
         let bbt_root = write_btree(&mut file, &mut next_page, 0x80, 24, bbt);
@@ -279,8 +253,51 @@ impl PstBuilder {
     }
 }
 
-/// Writes a B-tree's pages bottom-up; returns the root's (BID, IB).
-fn write_btree(
+/// Appends each block, in the order given, in a 64-byte slot with its BLOCKTRAILER (MS-PST
+/// 2.2.2.8.1: cb, wSig, CRC, BID); returns their BBTENTRYs (2.2.2.7.7.3), each with cRef
+/// `c_ref`, keyed by BID.
+pub fn write_blocks<'a>(
+    file: &mut Vec<u8>,
+    blocks: impl IntoIterator<Item = (u64, &'a [u8])>,
+    c_ref: u16,
+) -> Vec<(u64, Vec<u8>)> {
+    let mut bbt = Vec::new();
+    for (bid, data) in blocks {
+        let ib = file.len() as u64;
+        let total = (data.len() + 16).div_ceil(64) * 64;
+        let mut raw = data.to_vec();
+        raw.resize(total - 16, 0);
+        raw.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        raw.extend_from_slice(&compute_sig(ib, bid).to_le_bytes());
+        raw.extend_from_slice(&compute_crc(data).to_le_bytes());
+        raw.extend_from_slice(&bid.to_le_bytes());
+        file.extend_from_slice(&raw);
+        let mut e = Vec::with_capacity(24);
+        e.extend_from_slice(&bid.to_le_bytes());
+        e.extend_from_slice(&ib.to_le_bytes());
+        e.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        e.extend_from_slice(&c_ref.to_le_bytes());
+        e.extend_from_slice(&[0; 4]);
+        bbt.push((bid, e));
+    }
+    bbt
+}
+
+/// An NBTENTRY (MS-PST 2.2.2.7.7.4), keyed by its NID.
+pub fn nbt_entry(nid: u32, bid_data: u64, bid_sub: u64, nid_parent: u32) -> (u64, Vec<u8>) {
+    let mut e = Vec::with_capacity(32);
+    e.extend_from_slice(&u64::from(nid).to_le_bytes());
+    e.extend_from_slice(&bid_data.to_le_bytes());
+    e.extend_from_slice(&bid_sub.to_le_bytes());
+    e.extend_from_slice(&nid_parent.to_le_bytes());
+    e.extend_from_slice(&[0; 4]);
+    (u64::from(nid), e)
+}
+
+/// Writes a B-tree's pages (MS-PST 2.2.2.7.7) bottom-up, each at the next 512-byte boundary,
+/// with BIDs `next_page << 2` onwards; `entries` are sorted (key, entry) pairs of `leaf_size`
+/// bytes each. Returns the root's (BID, IB).
+pub fn write_btree(
     file: &mut Vec<u8>,
     next_page: &mut u64,
     ptype: u8,
@@ -297,6 +314,7 @@ fn write_btree(
             if current.is_empty() { vec![&[]] } else { current.chunks(per_page).collect() };
         let single = pages.len() == 1;
         for chunk in pages {
+            file.resize(file.len().div_ceil(PAGE_SIZE) * PAGE_SIZE, 0);
             let ib = file.len() as u64;
             let bid = *next_page << 2;
             *next_page += 1;
@@ -351,6 +369,16 @@ fn write_header(
     for i in 0..32 {
         h[44 + 4 * i..48 + 4 * i].copy_from_slice(&(0x10_0000u32 << 5 | i as u32).to_le_bytes());
     }
+    h[256..384].fill(0xFF);
+    h[384..512].fill(0xFF);
+    h[512] = 0x80; // bSentinel
+    h[516..524].copy_from_slice(&(next_block << 2).to_le_bytes());
+    seal_header(h, eof, nbt, bbt);
+}
+
+/// Points a Unicode HEADER's ROOT (MS-PST 2.2.2.5) at the file's end and the two B-tree roots,
+/// marks the allocation maps invalid and the blocks unencoded, and sets both CRCs (2.2.2.6).
+pub fn seal_header(h: &mut [u8], eof: u64, nbt: (u64, u64), bbt: (u64, u64)) {
     let root = &mut h[180..252];
     root[4..12].copy_from_slice(&eof.to_le_bytes());
     root[36..44].copy_from_slice(&nbt.0.to_le_bytes());
@@ -358,11 +386,7 @@ fn write_header(
     root[52..60].copy_from_slice(&bbt.0.to_le_bytes());
     root[60..68].copy_from_slice(&bbt.1.to_le_bytes());
     root[68] = 0; // fAMapValid: no valid allocation maps
-    h[256..384].fill(0xFF);
-    h[384..512].fill(0xFF);
-    h[512] = 0x80; // bSentinel
-    h[513] = 0; // NDB_CRYPT_NONE
-    h[516..524].copy_from_slice(&(next_block << 2).to_le_bytes());
+    h[513] = 0; // bCryptMethod NDB_CRYPT_NONE
     let partial = compute_crc(&h[8..8 + 471]);
     h[4..8].copy_from_slice(&partial.to_le_bytes());
     let full = compute_crc(&h[8..8 + 516]);
@@ -392,28 +416,47 @@ impl Heap {
 
     /// HNHDR, the allocations, then the HNPAGEMAP (MS-PST 2.3.1.2, 2.3.1.5).
     pub fn block(&self, client_sig: u8, user_root: u32) -> Vec<u8> {
-        let mut block = vec![0u8; 12];
-        block[2] = 0xEC;
-        block[3] = client_sig;
-        block[4..8].copy_from_slice(&user_root.to_le_bytes());
-        let mut offsets = vec![12u16];
-        for item in &self.items {
-            block.extend_from_slice(item);
-            offsets.push(block.len() as u16);
-        }
-        if block.len() % 2 == 1 {
-            block.push(0);
-        }
-        let ib_hnpm = block.len() as u16;
-        block[0..2].copy_from_slice(&ib_hnpm.to_le_bytes());
-        block.extend_from_slice(&(self.items.len() as u16).to_le_bytes());
-        block.extend_from_slice(&0u16.to_le_bytes());
-        for o in offsets {
-            block.extend_from_slice(&o.to_le_bytes());
-        }
+        let block = heap_block(client_sig, user_root, &self.items);
         assert!(block.len() <= MAX_BLOCK_DATA, "heap of {} bytes", block.len());
         block
     }
+}
+
+/// A heap-on-node block (MS-PST 2.3.1): HNHDR, the items in order (HIDs `(i + 1) << 5`), then
+/// the HNPAGEMAP (2.3.1.2, 2.3.1.5).
+pub fn heap_block(client_sig: u8, user_root: u32, items: &[Vec<u8>]) -> Vec<u8> {
+    let mut hnhdr = vec![0u8; 12];
+    hnhdr[2] = 0xEC;
+    hnhdr[3] = client_sig;
+    hnhdr[4..8].copy_from_slice(&user_root.to_le_bytes());
+    with_allocations(hnhdr, items)
+}
+
+/// A heap page after the first block (HNPAGEHDR, MS-PST 2.3.1.3): the items (HIDs
+/// `(block << 16) | (i + 1) << 5`), then the HNPAGEMAP.
+pub fn heap_page(items: &[Vec<u8>]) -> Vec<u8> {
+    with_allocations(vec![0u8; 2], items)
+}
+
+/// A heap block's header followed by `items` and, 2-byte aligned, the HNPAGEMAP (MS-PST
+/// 2.3.1.5) of their offsets; the header's first field (ibHnpm) points at the map.
+fn with_allocations(mut block: Vec<u8>, items: &[Vec<u8>]) -> Vec<u8> {
+    let mut offsets = vec![block.len() as u16];
+    for item in items {
+        block.extend_from_slice(item);
+        offsets.push(block.len() as u16);
+    }
+    if block.len() % 2 == 1 {
+        block.push(0);
+    }
+    let ib_hnpm = block.len() as u16;
+    block[0..2].copy_from_slice(&ib_hnpm.to_le_bytes());
+    block.extend_from_slice(&(items.len() as u16).to_le_bytes());
+    block.extend_from_slice(&0u16.to_le_bytes());
+    for o in offsets {
+        block.extend_from_slice(&o.to_le_bytes());
+    }
+    block
 }
 
 /// A BTH (MS-PST 2.3.2) of sorted records; leaves and index nodes of at most one heap item.

@@ -9,7 +9,10 @@
 
 #![allow(dead_code)]
 
-use pst::ndb::crc::compute_crc;
+// The writer this module shares: whoever includes this file declares `builder`
+// (tests/common/builder.rs) beside it.
+use super::builder;
+pub use builder::{heap_block, heap_page};
 use pst::{NodeId, OpenOptions, PstFile};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -29,9 +32,6 @@ pub struct Craft {
     pub blocks: BTreeMap<u64, Vec<u8>>,
     next_bid: u64,
 }
-
-const PAGE: usize = 512;
-const PAGE_ENTRIES: usize = 488;
 
 impl Craft {
     /// Loads a Unicode (wVer 23) PST.
@@ -79,134 +79,25 @@ impl Craft {
         self.nodes.get_mut(&nid).unwrap().bid_data = bid_data;
     }
 
-    /// The file: header, blocks, then the two B-trees.
+    /// The file: header, blocks, then the two B-trees, written as [`builder`] writes them.
     pub fn build(&self) -> Vec<u8> {
         let mut out = vec![0u8; 0x1000];
-        let mut bbt = Vec::new();
-        for (&bid, payload) in &self.blocks {
-            let ib = out.len() as u64;
-            let slot = (payload.len() + 16).div_ceil(64) * 64;
-            let mut block = payload.clone();
-            block.resize(slot - 16, 0);
-            block.extend_from_slice(&(payload.len() as u16).to_le_bytes());
-            block.extend_from_slice(&0u16.to_le_bytes()); // wSig 0: not computed
-            block.extend_from_slice(&compute_crc(payload).to_le_bytes());
-            block.extend_from_slice(&bid.to_le_bytes());
-            out.extend_from_slice(&block);
-            let mut e = Vec::with_capacity(24);
-            e.extend_from_slice(&bid.to_le_bytes());
-            e.extend_from_slice(&ib.to_le_bytes());
-            e.extend_from_slice(&(payload.len() as u16).to_le_bytes());
-            e.extend_from_slice(&2u16.to_le_bytes()); // cRef
-            e.extend_from_slice(&[0; 4]);
-            bbt.push((bid, e));
-        }
+        let blocks = self.blocks.iter().map(|(&bid, payload)| (bid, payload.as_slice()));
+        let bbt = builder::write_blocks(&mut out, blocks, 2);
         let nbt: Vec<(u64, Vec<u8>)> = self
             .nodes
             .iter()
-            .map(|(&nid, n)| {
-                let mut e = Vec::with_capacity(32);
-                e.extend_from_slice(&u64::from(nid).to_le_bytes());
-                e.extend_from_slice(&n.bid_data.to_le_bytes());
-                e.extend_from_slice(&n.bid_sub.to_le_bytes());
-                e.extend_from_slice(&n.nid_parent.to_le_bytes());
-                e.extend_from_slice(&[0; 4]);
-                (u64::from(nid), e)
-            })
+            .map(|(&nid, n)| builder::nbt_entry(nid, n.bid_data, n.bid_sub, n.nid_parent))
             .collect();
-        let mut page_bid = 0x10_0000_0000u64;
-        let nbt_root = write_btree(&mut out, 0x81, nbt, &mut page_bid);
-        let bbt_root = write_btree(&mut out, 0x80, bbt, &mut page_bid);
+        // Page BIDs from 0x10_0000_0004, far above the corpus file's block BIDs.
+        let mut next_page = 0x4_0000_0001u64;
+        let nbt_root = builder::write_btree(&mut out, &mut next_page, 0x81, 32, nbt);
+        let bbt_root = builder::write_btree(&mut out, &mut next_page, 0x80, 24, bbt);
         let mut header = self.header.clone();
-        let root = 180;
-        header[root + 4..root + 12].copy_from_slice(&(out.len() as u64).to_le_bytes());
-        header[root + 36..root + 44].copy_from_slice(&nbt_root.0.to_le_bytes());
-        header[root + 44..root + 52].copy_from_slice(&nbt_root.1.to_le_bytes());
-        header[root + 52..root + 60].copy_from_slice(&bbt_root.0.to_le_bytes());
-        header[root + 60..root + 68].copy_from_slice(&bbt_root.1.to_le_bytes());
-        header[root + 68] = 0; // fAMapValid: no allocation map is written
-        header[513] = 0; // bCryptMethod none: every block is written decoded
-        let partial = compute_crc(&header[8..8 + 471]);
-        header[4..8].copy_from_slice(&partial.to_le_bytes());
-        let full = compute_crc(&header[8..8 + 516]);
-        header[524..528].copy_from_slice(&full.to_le_bytes());
+        builder::seal_header(&mut header, out.len() as u64, nbt_root, bbt_root);
         out[..564].copy_from_slice(&header);
         out
     }
-}
-
-/// Writes a B-tree over sorted (key, entry) pairs bottom-up; returns the root's (BID, offset).
-fn write_btree(
-    out: &mut Vec<u8>,
-    ptype: u8,
-    leaves: Vec<(u64, Vec<u8>)>,
-    bid: &mut u64,
-) -> (u64, u64) {
-    let mut level = 0u8;
-    let mut entries = leaves;
-    loop {
-        let cb_ent = entries.first().map_or(24, |e| e.1.len());
-        let per_page = PAGE_ENTRIES / cb_ent;
-        let mut parents = Vec::new();
-        for chunk in entries.chunks(per_page.max(1)) {
-            out.resize(out.len().div_ceil(PAGE) * PAGE, 0);
-            let ib = out.len() as u64;
-            *bid += 4;
-            let mut page = vec![0u8; PAGE];
-            for (i, (_, e)) in chunk.iter().enumerate() {
-                page[i * cb_ent..(i + 1) * cb_ent].copy_from_slice(e);
-            }
-            page[488] = chunk.len() as u8;
-            page[489] = per_page as u8;
-            page[490] = cb_ent as u8;
-            page[491] = level;
-            page[496] = ptype;
-            page[497] = ptype;
-            let crc = compute_crc(&page[..496]);
-            page[500..504].copy_from_slice(&crc.to_le_bytes());
-            page[504..512].copy_from_slice(&bid.to_le_bytes());
-            out.extend_from_slice(&page);
-            let mut e = Vec::with_capacity(24);
-            e.extend_from_slice(&chunk[0].0.to_le_bytes());
-            e.extend_from_slice(&bid.to_le_bytes());
-            e.extend_from_slice(&ib.to_le_bytes());
-            parents.push((chunk[0].0, e));
-        }
-        if parents.len() == 1 {
-            let e = &parents[0].1;
-            return (
-                u64::from_le_bytes(e[8..16].try_into().unwrap()),
-                u64::from_le_bytes(e[16..24].try_into().unwrap()),
-            );
-        }
-        entries = parents;
-        level += 1;
-    }
-}
-
-/// A heap-on-node block (MS-PST 2.3.1): HNHDR, the items in order (HIDs `(i + 1) << 5`), then
-/// the HNPAGEMAP.
-pub fn heap_block(client_sig: u8, user_root: u32, items: &[Vec<u8>]) -> Vec<u8> {
-    let mut b = vec![0u8; 12];
-    b[2] = 0xEC;
-    b[3] = client_sig;
-    b[4..8].copy_from_slice(&user_root.to_le_bytes());
-    let mut offsets = vec![12u16];
-    for item in items {
-        b.extend_from_slice(item);
-        offsets.push(b.len() as u16);
-    }
-    if b.len() % 2 == 1 {
-        b.push(0);
-    }
-    let ib_hnpm = b.len() as u16;
-    b[0..2].copy_from_slice(&ib_hnpm.to_le_bytes());
-    b.extend_from_slice(&(items.len() as u16).to_le_bytes());
-    b.extend_from_slice(&0u16.to_le_bytes());
-    for o in offsets {
-        b.extend_from_slice(&o.to_le_bytes());
-    }
-    b
 }
 
 pub fn hid(index: usize) -> u32 {
@@ -484,25 +375,6 @@ pub fn folder_cycle(corpus_pst: &Path) -> Vec<u8> {
         craft.nodes.insert(hierarchy, Node { nid_parent: child.0, ..table });
     }
     craft.build()
-}
-
-/// A heap page after the first block (HNPAGEHDR, MS-PST 2.3.1.3): the items (HIDs
-/// `(block << 16) | (i + 1) << 5`), then the HNPAGEMAP.
-pub fn heap_page(items: &[Vec<u8>]) -> Vec<u8> {
-    let mut b = vec![0u8; 2];
-    let mut offsets = vec![2u16];
-    for item in items {
-        b.extend_from_slice(item);
-        offsets.push(b.len() as u16);
-    }
-    let ib_hnpm = b.len() as u16;
-    b[0..2].copy_from_slice(&ib_hnpm.to_le_bytes());
-    b.extend_from_slice(&(items.len() as u16).to_le_bytes());
-    b.extend_from_slice(&0u16.to_le_bytes());
-    for o in offsets {
-        b.extend_from_slice(&o.to_le_bytes());
-    }
-    b
 }
 
 /// Leaves (heap blocks 1..) of [`pc_with_subnode_values`]' BTH.
