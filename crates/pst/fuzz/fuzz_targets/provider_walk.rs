@@ -38,7 +38,11 @@ fn folder(
     for associated in [false, true] {
         let Ok(table) = f.contents_table(associated) else { continue };
         let _ = table.set_columns(&[t::PidTagEntryId]);
-        for row in table.query_rows(1000).unwrap_or_default() {
+        // Each open is one request, bounded by itself (64 × the file size at most); a file
+        // whose thousands of message nodes share one property context makes N opens cost N
+        // times that, which is the number of requests, not a request without a bound
+        // (docs/RELIABILITY.md). 64 messages a folder keep every code path in reach.
+        for row in table.query_rows(64).unwrap_or_default() {
             if let Some(id) = row[0].value.as_binary()
                 && let Ok(m) = store.open_message(id)
             {
