@@ -436,9 +436,14 @@ pub fn run(command: InstanceCommand, out: Output) -> Result<(), CliError> {
                     status["version"].as_str().unwrap_or(""),
                     status["protocol_version"]
                 )?;
+                // For people the start as a UTC time as well; scripts read the unix seconds.
+                let started = status["started_at_unix"]
+                    .as_i64()
+                    .and_then(|t| jiff::Timestamp::from_second(t).ok())
+                    .map_or_else(String::new, |t| format!("{t:.0} = "));
                 writeln!(
                     w,
-                    "started:   {} (unix time), up {} s",
+                    "started:   {started}{} (unix time), up {} s",
                     status["started_at_unix"], status["uptime_seconds"]
                 )?;
                 writeln!(
