@@ -40,6 +40,15 @@ impl Home {
         serde_json::from_slice(&output.stdout).unwrap()
     }
 
+    /// `instance start` with one setting of the daemon (a time limit in seconds), which must
+    /// succeed.
+    fn start_with(&self, setting: &str, seconds: &str) -> Output {
+        let output =
+            self.command(&["instance", "start", "--json"]).env(setting, seconds).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        output
+    }
+
     fn socket(&self) -> PathBuf {
         self.dir.path().join("run/instance.sock")
     }
@@ -121,12 +130,7 @@ fn after_kill_9_the_next_client_starts_a_fresh_daemon() {
 #[test]
 fn the_daemon_exits_after_its_idle_timeout() {
     let home = Home::new();
-    let output = home
-        .command(&["instance", "start", "--json"])
-        .env("OUTPOST_INSTANCE_IDLE_SECONDS", "1")
-        .output()
-        .unwrap();
-    assert!(output.status.success());
+    let output = home.start_with("OUTPOST_INSTANCE_IDLE_SECONDS", "1");
     let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(status["idle_timeout_seconds"], 1);
     let pid = status["pid"].as_u64().unwrap();
@@ -306,12 +310,7 @@ fn clients_that_declare_16_mib_and_send_nothing_do_not_make_the_daemon_allocate_
 #[test]
 fn a_client_that_does_not_finish_its_handshake_is_closed() {
     let home = Home::new();
-    let output = home
-        .command(&["instance", "start", "--json"])
-        .env("OUTPOST_INSTANCE_HANDSHAKE_SECONDS", "0.3")
-        .output()
-        .unwrap();
-    assert!(output.status.success());
+    home.start_with("OUTPOST_INSTANCE_HANDSHAKE_SECONDS", "0.3");
     let mut silent = UnixStream::connect(home.socket()).unwrap();
     assert!(closed_by_daemon(&mut silent, Duration::from_secs(20)), "silent client kept");
     // Half a hello, then nothing: closed as well.
@@ -323,12 +322,7 @@ fn a_client_that_does_not_finish_its_handshake_is_closed() {
 #[test]
 fn a_client_that_stalls_in_the_middle_of_a_frame_is_closed() {
     let home = Home::new();
-    let output = home
-        .command(&["instance", "start", "--json"])
-        .env("OUTPOST_INSTANCE_STALL_SECONDS", "0.3")
-        .output()
-        .unwrap();
-    assert!(output.status.success());
+    home.start_with("OUTPOST_INSTANCE_STALL_SECONDS", "0.3");
     let mut stalled = greeted(&home.socket());
     stalled.write_all(&[100, 0, 0, 0]).unwrap();
     stalled.write_all(br#"{"type":"req"#).unwrap();
@@ -338,12 +332,7 @@ fn a_client_that_stalls_in_the_middle_of_a_frame_is_closed() {
 #[test]
 fn a_silent_connection_is_closed_unless_it_holds_a_subscription() {
     let home = Home::new();
-    let output = home
-        .command(&["instance", "start", "--json"])
-        .env("OUTPOST_INSTANCE_SILENCE_SECONDS", "0.5")
-        .output()
-        .unwrap();
-    assert!(output.status.success());
+    home.start_with("OUTPOST_INSTANCE_SILENCE_SECONDS", "0.5");
     let mut watcher = greeted(&home.socket());
     send_frame(
         &mut watcher,
@@ -364,12 +353,7 @@ fn a_silent_connection_is_closed_unless_it_holds_a_subscription() {
 #[test]
 fn a_silent_connection_without_subscription_does_not_keep_the_daemon_alive() {
     let home = Home::new();
-    let output = home
-        .command(&["instance", "start", "--json"])
-        .env("OUTPOST_INSTANCE_IDLE_SECONDS", "2")
-        .output()
-        .unwrap();
-    assert!(output.status.success());
+    let output = home.start_with("OUTPOST_INSTANCE_IDLE_SECONDS", "2");
     let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let pid = status["pid"].as_u64().unwrap();
     let _silent = greeted(&home.socket());
@@ -382,12 +366,7 @@ fn a_silent_connection_without_subscription_does_not_keep_the_daemon_alive() {
 #[test]
 fn a_watching_connection_keeps_the_daemon_alive() {
     let home = Home::new();
-    let output = home
-        .command(&["instance", "start", "--json"])
-        .env("OUTPOST_INSTANCE_IDLE_SECONDS", "2")
-        .output()
-        .unwrap();
-    assert!(output.status.success());
+    let output = home.start_with("OUTPOST_INSTANCE_IDLE_SECONDS", "2");
     let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let pid = status["pid"].as_u64().unwrap();
     let mut watcher = greeted(&home.socket());
