@@ -28,8 +28,9 @@ pub use filetime::FileTime;
 pub use guid::Guid;
 pub use named::{NamedId, NamedProperty};
 pub use outlook::{
-    DefaultFolder, OlDefaultFolders, OlExchangeConnectionMode, OlExchangeStoreType, OlItemType,
-    OlObjectClass, OlSpecialFolders, OlStoreType,
+    DefaultFolder, OlAttachmentType, OlDefaultFolders, OlExchangeConnectionMode,
+    OlExchangeStoreType, OlItemType, OlMailRecipientType, OlObjectClass, OlSpecialFolders,
+    OlStoreType,
 };
 pub use prop_tag::PropTag;
 pub use prop_type::PropType;

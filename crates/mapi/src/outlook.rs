@@ -434,6 +434,28 @@ impl OlObjectClass {
     }
 }
 
+outlook_enum! {
+    /// `OlMailRecipientType`: a recipient's `Type` on mail items (`PidTagRecipientType`,
+    /// MS-OXOMSG 2.2.3.1, without its flag bits).
+    OlMailRecipientType, "recipient type" {
+        Originator = 0, "olOriginator", "originator";
+        To = 1, "olTo", "to";
+        Cc = 2, "olCC", "cc";
+        Bcc = 3, "olBCC", "bcc";
+    }
+}
+
+outlook_enum! {
+    /// `OlAttachmentType`: how an attachment holds its data (from `PidTagAttachMethod`,
+    /// MS-OXCMSG 2.2.2.9).
+    OlAttachmentType, "attachment type" {
+        ByValue = 1, "olByValue", "by-value";
+        ByReference = 4, "olByReference", "by-reference";
+        EmbeddedItem = 5, "olEmbeddeditem", "embedded-item";
+        Ole = 6, "olOLE", "ole";
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -143,6 +143,8 @@ pub struct Item {
     message: Arc<dyn Message>,
     message_class: String,
     class: OlObjectClass,
+    /// How many embedded-message attachments enclose this item (0 for a top-level item).
+    nesting: usize,
 }
 
 fn text(value: Option<PropValue>) -> Option<String> {
@@ -169,7 +171,23 @@ impl Item {
         let message_class =
             text(message.get_prop(tags::PidTagMessageClass)?).unwrap_or_else(|| "IPM.Note".into());
         let class = OlObjectClass::for_message_class(&message_class);
-        Ok(Item { store, message, message_class, class })
+        Ok(Item { store, message, message_class, class, nesting: 0 })
+    }
+
+    /// An item embedded `nesting` levels deep in an attachment of a stored item.
+    pub(crate) fn open_embedded(
+        store: Store,
+        message: Arc<dyn Message>,
+        nesting: usize,
+    ) -> SessionResult<Item> {
+        let mut item = Item::open(store, message)?;
+        item.nesting = nesting;
+        Ok(item)
+    }
+
+    /// How many embedded-message attachments enclose this item (0 for an item of a folder).
+    pub fn nesting(&self) -> usize {
+        self.nesting
     }
 
     /// The item as the typed item its message class makes it.
@@ -295,7 +313,7 @@ impl Item {
         self.set_path(&path, value)
     }
 
-    fn text_of(&self, tag: PropTag) -> SessionResult<Option<String>> {
+    pub(crate) fn text_of(&self, tag: PropTag) -> SessionResult<Option<String>> {
         Ok(text(self.get(tag)?))
     }
 
@@ -346,11 +364,6 @@ impl Item {
     /// `SenderName`.
     pub fn sender_name(&self) -> SessionResult<Option<String>> {
         self.text_of(tags::PidTagSenderName)
-    }
-
-    /// `SenderEmailAddress`.
-    pub fn sender_email_address(&self) -> SessionResult<Option<String>> {
-        self.text_of(tags::PidTagSenderEmailAddress)
     }
 
     /// `Importance`: 0 low, 1 normal, 2 high (`OlImportance`).
@@ -569,21 +582,6 @@ typed_item! {
     MeetingItem;
     /// `ReportItem`: REPORT.*.
     ReportItem;
-}
-
-impl MailItem {
-    /// `To`: the display names of the To recipients (`PidTagDisplayTo`).
-    pub fn to(&self) -> SessionResult<Option<String>> {
-        self.text_of(tags::PidTagDisplayTo)
-    }
-
-    pub fn cc(&self) -> SessionResult<Option<String>> {
-        self.text_of(tags::PidTagDisplayCc)
-    }
-
-    pub fn bcc(&self) -> SessionResult<Option<String>> {
-        self.text_of(tags::PidTagDisplayBcc)
-    }
 }
 
 impl PostItem {

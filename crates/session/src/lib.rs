@@ -18,9 +18,11 @@
 //! docs/OUTLOOK-COMPAT.md.
 
 pub mod application;
+pub mod attachments;
 pub mod backend;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod filter;
 pub mod folder;
 pub mod item;
@@ -29,6 +31,7 @@ pub mod namespace;
 pub mod paths;
 pub mod profile;
 pub mod recipient;
+pub mod recipients;
 pub mod store;
 
 pub use application::{Application, VERSION};
@@ -42,9 +45,16 @@ pub use item::{
     MeetingItem, NoteItem, PostItem, PropertyPath, ReportItem, TaskItem, TypedItem,
 };
 pub use items::{Items, ItemsIter, RowIter};
-pub use mapi::{OlDefaultFolders, OlExchangeStoreType, OlItemType, OlObjectClass, OlStoreType};
+pub use mapi::{
+    OlAttachmentType, OlDefaultFolders, OlExchangeStoreType, OlItemType, OlMailRecipientType,
+    OlObjectClass, OlStoreType,
+};
 pub use namespace::{AddStoreOptions, NameSpace, UnavailableStore};
 pub use paths::OutpostPaths;
 pub use profile::{Profile, ProfileRegistry, ProfileSet, StoreConfig, StoreKind, UserIdentity};
+pub use attachments::{
+    AddAttachmentOptions, Attachment, AttachmentInfo, AttachmentSource, Attachments,
+};
 pub use recipient::{Account, Recipient};
+pub use recipients::Recipients;
 pub use store::Store;

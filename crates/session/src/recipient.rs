@@ -20,6 +20,13 @@ pub struct Recipient {
     pub entry_id: Option<String>,
     /// `Resolved`.
     pub resolved: bool,
+    /// `Type` (`OlMailRecipientType`: 0 originator, 1 To, 2 CC, 3 BCC); 1 for a recipient not
+    /// yet on an item, as Outlook's `CreateRecipient` gives.
+    #[serde(rename = "type")]
+    pub recipient_type: i32,
+    /// `AddressEntry.GetExchangeUser().PrimarySmtpAddress` or the SMTP address itself: the
+    /// SMTP address whatever `address_type` is, when the item knows it.
+    pub smtp_address: Option<String>,
 }
 
 impl Recipient {
@@ -31,6 +38,8 @@ impl Recipient {
             address_type: None,
             entry_id: None,
             resolved: false,
+            recipient_type: 1,
+            smtp_address: None,
         }
     }
 
@@ -43,6 +52,8 @@ impl Recipient {
             address_type: Some("SMTP".to_owned()),
             entry_id: Some(mapi::hex::encode(&entry_id)),
             resolved: true,
+            recipient_type: 1,
+            smtp_address: Some(address.to_owned()),
         }
     }
 }

@@ -1,0 +1,223 @@
+//! Writing files whose names come from items (attachment file names, subjects): names are
+//! made safe for every platform, and a file is never overwritten or written outside the
+//! directory the user chose.
+
+use crate::error::{SessionError, SessionResult};
+use mapi::{ErrorCode, MapiError};
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The longest file name written, in bytes (ext4, NTFS and APFS all allow 255).
+pub const MAX_FILE_NAME_BYTES: usize = 255;
+/// How many ` (N)` suffixes are tried before giving up on a name.
+const MAX_COLLISIONS: u32 = 10_000;
+/// Names Windows reserves whatever the extension (`CON.txt` opens the console).
+const WINDOWS_RESERVED: &[&str] = &[
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// A file name taken from an item made safe to create in a directory: no path separators,
+/// no `.`/`..`, no NUL or control characters, none of `<>:"|?*` (Windows refuses them), no
+/// trailing dots or spaces, no reserved device names, at most 255 bytes (the extension is
+/// kept when the stem is cut). An empty result becomes `fallback`.
+pub fn sanitize_file_name(name: &str, fallback: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let trimmed = cleaned.trim().trim_end_matches(['.', ' ']).trim_start_matches(['.', ' ']);
+    let mut safe = if trimmed.is_empty() || trimmed.chars().all(|c| c == '.' || c == '_') {
+        sanitize_fallback(fallback)
+    } else {
+        trimmed.to_owned()
+    };
+    let stem = safe.split('.').next().unwrap_or("");
+    if WINDOWS_RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
+        safe.insert(0, '_');
+    }
+    truncate_keeping_extension(&safe, MAX_FILE_NAME_BYTES)
+}
+
+fn sanitize_fallback(fallback: &str) -> String {
+    let clean: String =
+        fallback.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
+    if clean.trim_matches('.').is_empty() { "attachment".to_owned() } else { clean }
+}
+
+/// Cuts `name` to at most `limit` bytes on a character boundary, keeping a short extension.
+fn truncate_keeping_extension(name: &str, limit: usize) -> String {
+    if name.len() <= limit {
+        return name.to_owned();
+    }
+    let (stem, extension) = match name.rfind('.') {
+        Some(dot) if dot > 0 && name.len() - dot <= 16 => (&name[..dot], &name[dot..]),
+        _ => (name, ""),
+    };
+    let mut cut = limit - extension.len();
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{}", &stem[..cut], extension)
+}
+
+/// `name` with ` (n)` before its extension: `report (2).pdf`.
+fn numbered(name: &str, n: u32) -> String {
+    let suffix = format!(" ({n})");
+    let (stem, extension) = match name.rfind('.') {
+        Some(dot) if dot > 0 => (&name[..dot], &name[dot..]),
+        _ => (name, ""),
+    };
+    let mut cut = stem.len().min(MAX_FILE_NAME_BYTES - suffix.len() - extension.len());
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{suffix}{extension}", &stem[..cut])
+}
+
+/// Copies `data` into a new file in `directory` named after `name` (sanitised; `fallback`
+/// when nothing of it is usable), adding ` (2)`, ` (3)`, ... when the name is taken. The data
+/// goes to a temporary file first and is linked under its name only when complete, so an
+/// interrupted save leaves no partial file and an existing file is never replaced.
+pub fn save_new_file(
+    directory: &Path,
+    name: &str,
+    fallback: &str,
+    data: &mut dyn Read,
+) -> SessionResult<PathBuf> {
+    let safe = sanitize_file_name(name, fallback);
+    let temp = write_temp(directory, data)?;
+    for n in 1..=MAX_COLLISIONS {
+        let candidate = if n == 1 { safe.clone() } else { numbered(&safe, n) };
+        let path = directory.join(&candidate);
+        match temp.as_file().sync_all().and_then(|()| persist_noclobber(&temp, &path)) {
+            Ok(()) => {
+                drop(temp);
+                return Ok(path);
+            }
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(err) => return Err(disk_error(&path, &err)),
+        }
+    }
+    Err(SessionError::Mapi(MapiError::new(
+        ErrorCode::Collision,
+        format!("{}: {MAX_COLLISIONS} files named like {safe:?} exist already", directory.display()),
+    )))
+}
+
+/// Writes `data` to `path`, replacing it if it exists (what `SaveAsFile` does: the caller
+/// chose the path), through a temporary file in the same directory renamed into place.
+pub fn save_replacing(path: &Path, data: &mut dyn Read) -> SessionResult<u64> {
+    let directory = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let temp = write_temp(directory, data)?;
+    let written = temp.as_file().metadata().map_err(|e| disk_error(path, &e))?.len();
+    temp.as_file().sync_all().map_err(|e| disk_error(path, &e))?;
+    temp.persist(path).map_err(|e| disk_error(path, &e.error))?;
+    Ok(written)
+}
+
+fn write_temp(directory: &Path, data: &mut dyn Read) -> SessionResult<tempfile::NamedTempFile> {
+    let mut temp = tempfile::Builder::new()
+        .prefix(".outpost-save-")
+        .tempfile_in(directory)
+        .map_err(|e| disk_error(directory, &e))?;
+    copy_stream(data, temp.as_file_mut()).map_err(|e| disk_error(directory, &e))?;
+    Ok(temp)
+}
+
+fn copy_stream(data: &mut dyn Read, file: &mut File) -> io::Result<u64> {
+    let mut writer = io::BufWriter::with_capacity(256 * 1024, file);
+    let copied = io::copy(data, &mut writer)?;
+    writer.flush()?;
+    Ok(copied)
+}
+
+/// Links the temporary file under `path` unless something is there already.
+fn persist_noclobber(temp: &tempfile::NamedTempFile, path: &Path) -> io::Result<()> {
+    std::fs::hard_link(temp.path(), path).or_else(|err| {
+        if err.kind() == io::ErrorKind::AlreadyExists {
+            return Err(err);
+        }
+        // File systems without hard links: create the name exclusively and copy.
+        let mut target = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+        let mut source = File::open(temp.path())?;
+        io::copy(&mut source, &mut target)?;
+        target.sync_all()
+    })
+}
+
+fn disk_error(path: &Path, err: &io::Error) -> SessionError {
+    let code = match err.kind() {
+        io::ErrorKind::NotFound => ErrorCode::NotFound,
+        io::ErrorKind::PermissionDenied => ErrorCode::NoAccess,
+        _ => ErrorCode::DiskError,
+    };
+    SessionError::Mapi(MapiError::new(code, format!("{}: {err}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_lose_everything_that_could_leave_the_directory() {
+        assert_eq!(sanitize_file_name("../../x", "a"), "_.._x");
+        assert_eq!(sanitize_file_name("..", "a"), "a");
+        assert_eq!(sanitize_file_name(".", "a"), "a");
+        assert_eq!(sanitize_file_name("/etc/passwd", "a"), "_etc_passwd");
+        assert_eq!(sanitize_file_name("C:\\Windows\\x.dll", "a"), "C__Windows_x.dll");
+        assert_eq!(sanitize_file_name("a\0b\nc\u{7f}", "a"), "a_b_c_");
+        assert_eq!(sanitize_file_name("report.pdf. . ", "a"), "report.pdf");
+        assert_eq!(sanitize_file_name("   ", "fallback 1"), "fallback1");
+        assert_eq!(sanitize_file_name("", "../.."), "attachment");
+        assert_eq!(sanitize_file_name("con.txt", "a"), "_con.txt");
+        assert_eq!(sanitize_file_name("Résumé – 2024.docx", "a"), "Résumé – 2024.docx");
+    }
+
+    #[test]
+    fn long_names_are_cut_on_a_character_boundary_keeping_the_extension() {
+        let long = format!("{}.pdf", "é".repeat(300));
+        let safe = sanitize_file_name(&long, "a");
+        assert!(safe.len() <= MAX_FILE_NAME_BYTES, "{}", safe.len());
+        assert!(safe.ends_with(".pdf"));
+        let numbered = numbered(&safe, 12);
+        assert!(numbered.len() <= MAX_FILE_NAME_BYTES);
+        assert!(numbered.ends_with(" (12).pdf"), "{numbered}");
+    }
+
+    #[test]
+    fn a_taken_name_gets_a_number_and_nothing_is_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = save_new_file(dir.path(), "a.txt", "x", &mut &b"one"[..]).unwrap();
+        let second = save_new_file(dir.path(), "a.txt", "x", &mut &b"two"[..]).unwrap();
+        let third = save_new_file(dir.path(), "a.txt", "x", &mut &b"three"[..]).unwrap();
+        assert_eq!(first, dir.path().join("a.txt"));
+        assert_eq!(second, dir.path().join("a (2).txt"));
+        assert_eq!(third, dir.path().join("a (3).txt"));
+        assert_eq!(std::fs::read(&first).unwrap(), b"one");
+        assert_eq!(std::fs::read(&third).unwrap(), b"three");
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
+    }
+
+    #[test]
+    fn a_hostile_name_stays_inside_the_directory() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("out");
+        std::fs::create_dir(&target).unwrap();
+        for name in ["../../x", "../x", "/x", "..\\x", "x/../../y"] {
+            let path = save_new_file(&target, name, "f", &mut &b"data"[..]).unwrap();
+            assert_eq!(path.parent().unwrap(), target, "{name}");
+        }
+        let outside: Vec<_> = std::fs::read_dir(root.path()).unwrap().collect();
+        assert_eq!(outside.len(), 1, "only out/ is in the root");
+    }
+}
