@@ -160,14 +160,20 @@ impl Attachments {
                 let data = std::fs::read(&path).map_err(|err| read_error(&path, &err))?;
                 let name = file_name_of(&path)?;
                 let values = vec![
-                    tagged(tags::PidTagAttachMethod, PropValue::Integer32(AttachMethod::ByValue.code())),
+                    tagged(
+                        tags::PidTagAttachMethod,
+                        PropValue::Integer32(AttachMethod::ByValue.code()),
+                    ),
                     tagged(tags::PidTagAttachDataBinary, PropValue::Binary(data)),
                 ];
                 (name, values)
             }
             AttachmentSource::Bytes { file_name, data } => {
                 let values = vec![
-                    tagged(tags::PidTagAttachMethod, PropValue::Integer32(AttachMethod::ByValue.code())),
+                    tagged(
+                        tags::PidTagAttachMethod,
+                        PropValue::Integer32(AttachMethod::ByValue.code()),
+                    ),
                     tagged(tags::PidTagAttachDataBinary, PropValue::Binary(data)),
                 ];
                 (file_name, values)
@@ -357,7 +363,10 @@ impl Attachment {
 
     /// `Position` (`PidTagRenderingPosition`; -1 when not rendered in the body).
     pub fn position(&self) -> SessionResult<i32> {
-        Ok(self.get(tags::PidTagRenderingPosition)?.and_then(|v| v.as_i32()).unwrap_or(NOT_RENDERED))
+        Ok(self
+            .get(tags::PidTagRenderingPosition)?
+            .and_then(|v| v.as_i32())
+            .unwrap_or(NOT_RENDERED))
     }
 
     /// The content ID an HTML body refers to as `cid:`.
@@ -424,14 +433,16 @@ impl Attachment {
                         self.index
                     )))
                 })?;
-                let file = std::fs::File::open(&path).map_err(|e| read_error(Path::new(&path), &e))?;
+                let file =
+                    std::fs::File::open(&path).map_err(|e| read_error(Path::new(&path), &e))?;
                 Ok(Box::new(file))
             }
             AttachMethod::Storage => {
                 let object = tags::PidTagAttachDataObject.with_type(PropType::Binary);
-                Ok(self.handle.open_property_stream(object).or_else(|_| {
-                    self.handle.open_property_stream(tags::PidTagAttachDataObject)
-                })?)
+                Ok(self
+                    .handle
+                    .open_property_stream(object)
+                    .or_else(|_| self.handle.open_property_stream(tags::PidTagAttachDataObject))?)
             }
             AttachMethod::None | AttachMethod::ByValue => {
                 match self.handle.open_property_stream(tags::PidTagAttachDataBinary) {
@@ -468,14 +479,15 @@ impl Attachment {
     /// The members as plain data.
     pub fn info(&self) -> SessionResult<AttachmentInfo> {
         let attachment_type = self.attachment_type()?;
-        let (embedded_class, embedded_subject) = if attachment_type == OlAttachmentType::EmbeddedItem {
-            match self.embedded_item() {
-                Ok(item) => (Some(item.message_class().to_owned()), item.subject()?),
-                Err(_) => (None, None),
-            }
-        } else {
-            (None, None)
-        };
+        let (embedded_class, embedded_subject) =
+            if attachment_type == OlAttachmentType::EmbeddedItem {
+                match self.embedded_item() {
+                    Ok(item) => (Some(item.message_class().to_owned()), item.subject()?),
+                    Err(_) => (None, None),
+                }
+            } else {
+                (None, None)
+            };
         Ok(AttachmentInfo {
             index: self.index,
             attach_number: self.attach_number(),

@@ -45,8 +45,10 @@ pub fn sanitize_file_name(name: &str, fallback: &str) -> String {
 }
 
 fn sanitize_fallback(fallback: &str) -> String {
-    let clean: String =
-        fallback.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')).collect();
+    let clean: String = fallback
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
     if clean.trim_matches('.').is_empty() { "attachment".to_owned() } else { clean }
 }
 
@@ -55,10 +57,7 @@ fn truncate_keeping_extension(name: &str, limit: usize) -> String {
     if name.len() <= limit {
         return name.to_owned();
     }
-    let (stem, extension) = match name.rfind('.') {
-        Some(dot) if dot > 0 && name.len() - dot <= 16 => (&name[..dot], &name[dot..]),
-        _ => (name, ""),
-    };
+    let (stem, extension) = split_extension(name);
     let mut cut = limit - extension.len();
     while !stem.is_char_boundary(cut) {
         cut -= 1;
@@ -66,13 +65,25 @@ fn truncate_keeping_extension(name: &str, limit: usize) -> String {
     format!("{}{}", &stem[..cut], extension)
 }
 
+/// (stem, extension with its dot); an extension is 1 to 10 ASCII letters or digits after the
+/// last dot, so `a.tar.gz` keeps `.gz` and `_.._x` has none.
+fn split_extension(name: &str) -> (&str, &str) {
+    match name.rfind('.') {
+        Some(dot)
+            if dot > 0
+                && (2..=11).contains(&(name.len() - dot))
+                && name[dot + 1..].bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
+            (&name[..dot], &name[dot..])
+        }
+        _ => (name, ""),
+    }
+}
+
 /// `name` with ` (n)` before its extension: `report (2).pdf`.
 fn numbered(name: &str, n: u32) -> String {
     let suffix = format!(" ({n})");
-    let (stem, extension) = match name.rfind('.') {
-        Some(dot) if dot > 0 => (&name[..dot], &name[dot..]),
-        _ => (name, ""),
-    };
+    let (stem, extension) = split_extension(name);
     let mut cut = stem.len().min(MAX_FILE_NAME_BYTES - suffix.len() - extension.len());
     while !stem.is_char_boundary(cut) {
         cut -= 1;
@@ -106,7 +117,10 @@ pub fn save_new_file(
     }
     Err(SessionError::Mapi(MapiError::new(
         ErrorCode::Collision,
-        format!("{}: {MAX_COLLISIONS} files named like {safe:?} exist already", directory.display()),
+        format!(
+            "{}: {MAX_COLLISIONS} files named like {safe:?} exist already",
+            directory.display()
+        ),
     )))
 }
 

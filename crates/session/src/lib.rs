@@ -35,6 +35,9 @@ pub mod recipients;
 pub mod store;
 
 pub use application::{Application, VERSION};
+pub use attachments::{
+    AddAttachmentOptions, Attachment, AttachmentInfo, AttachmentSource, Attachments,
+};
 pub use error::{SessionError, SessionResult};
 pub use events::{
     Delivery, Event, EventBus, EventFilter, EventKind, EventReceiver, EventSink, Subscription,
@@ -52,9 +55,6 @@ pub use mapi::{
 pub use namespace::{AddStoreOptions, NameSpace, UnavailableStore};
 pub use paths::OutpostPaths;
 pub use profile::{Profile, ProfileRegistry, ProfileSet, StoreConfig, StoreKind, UserIdentity};
-pub use attachments::{
-    AddAttachmentOptions, Attachment, AttachmentInfo, AttachmentSource, Attachments,
-};
 pub use recipient::{Account, Recipient};
 pub use recipients::Recipients;
 pub use store::Store;

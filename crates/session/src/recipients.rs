@@ -12,7 +12,9 @@ use crate::namespace::NameSpace;
 use crate::recipient::Recipient;
 use mapi::catalog::tags;
 use mapi::provider::RecipientChange;
-use mapi::{EntryId, MapiError, OlMailRecipientType, OneOffEntryId, PropTag, PropValue, TaggedValue};
+use mapi::{
+    EntryId, MapiError, OlMailRecipientType, OneOffEntryId, PropTag, PropValue, TaggedValue,
+};
 
 /// `PidTagRecipientType` carries flag bits above the type (MS-OXOMSG 2.2.3.1: 0x10000000
 /// "resend", 0x80000000 "already sent"); the type is the low nibble.
@@ -119,9 +121,11 @@ fn row_properties(recipient: &Recipient, kind: OlMailRecipientType) -> Vec<Tagge
         tagged(tags::PidTagSearchKey, PropValue::Binary(search_key)),
         tagged(tags::PidTagRecipientFlags, PropValue::Integer32(RECIPIENT_SENDABLE)),
     ]);
-    if let Some(smtp) = recipient.smtp_address.clone().or_else(|| {
-        address_type.eq_ignore_ascii_case("SMTP").then(|| address.clone())
-    }) {
+    if let Some(smtp) = recipient
+        .smtp_address
+        .clone()
+        .or_else(|| address_type.eq_ignore_ascii_case("SMTP").then(|| address.clone()))
+    {
         row.push(tagged(tags::PidTagSmtpAddress, PropValue::String(smtp)));
     }
     row
@@ -356,7 +360,8 @@ fn parse_mailbox(text: &str) -> Option<(&str, &str)> {
     if let (Some(open), true) = (text.rfind('<'), text.ends_with('>')) {
         let address = text[open + 1..text.len() - 1].trim();
         let name = text[..open].trim().trim_matches('"').trim();
-        return looks_like_address(address).then_some((if name.is_empty() { address } else { name }, address));
+        return looks_like_address(address)
+            .then_some((if name.is_empty() { address } else { name }, address));
     }
     looks_like_address(text).then_some((text, text))
 }

@@ -42,8 +42,23 @@ fn to_map(values: Vec<TaggedValue>) -> PropMap {
 }
 
 fn set_into(map: &mut PropMap, values: &[TaggedValue]) -> MapiResult<()> {
+    set_checked(map, values, tags::is_computed)
+}
+
+/// A recipient row's properties: only `PidTagRowid` is the store's (and callers' copies of it
+/// are dropped before this); `PidTagEntryId`, `PidTagObjectType`, `PidTagRecordKey` of a row
+/// name the recipient's address-book entry and come from the client (MS-OXCMSG 2.2.3.1).
+fn set_recipient_into(map: &mut PropMap, values: &[TaggedValue]) -> MapiResult<()> {
+    set_checked(map, values, |tag| tag.id() == tags::ROW_ID.id())
+}
+
+fn set_checked(
+    map: &mut PropMap,
+    values: &[TaggedValue],
+    is_computed: impl Fn(PropTag) -> bool,
+) -> MapiResult<()> {
     for value in values {
-        if tags::is_computed(value.tag) {
+        if is_computed(value.tag) {
             return Err(MapiError::new(
                 ErrorCode::Computed,
                 format!("property {} is computed by the store", value.tag),
@@ -406,13 +421,13 @@ impl Message for MessageHandle {
             match change {
                 RecipientChange::Add(props) => {
                     let mut map = PropMap::new();
-                    set_into(&mut map, &without_row_id(props))?;
+                    set_recipient_into(&mut map, &without_row_id(props))?;
                     let row_id = data.next_row_id();
                     data.recipients.insert(row_id, map);
                 }
                 RecipientChange::Modify { row_id, properties } => {
                     let mut map = PropMap::new();
-                    set_into(&mut map, &without_row_id(properties))?;
+                    set_recipient_into(&mut map, &without_row_id(properties))?;
                     data.recipients.insert(*row_id, map);
                 }
                 RecipientChange::Remove { row_id } => {
