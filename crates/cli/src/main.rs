@@ -6,6 +6,7 @@ mod entryid_cmd;
 mod instance_cmd;
 mod mailbox_cmd;
 mod output;
+mod parts_cmd;
 mod prop_cmd;
 mod pst_cmd;
 mod session_cmd;

@@ -107,6 +107,33 @@ pub enum SessionCommand {
         #[command(subcommand)]
         command: ItemCommand,
     },
+    /// The recipients of an item (name, address, SMTP address, type, resolved, entry ID).
+    Recipients {
+        #[command(flatten)]
+        profile: ProfileArg,
+        /// The item's entry ID (hex).
+        entry_id: String,
+        /// The store (display name, store ID or file path) to open the item in.
+        #[arg(long)]
+        store: Option<String>,
+    },
+    /// The attachments of an item (index, type, file name, size, MIME type, content ID, ...).
+    Attachments {
+        #[command(flatten)]
+        profile: ProfileArg,
+        /// The item's entry ID (hex).
+        entry_id: String,
+        /// The store (display name, store ID or file path) to open the item in.
+        #[arg(long)]
+        store: Option<String>,
+    },
+    /// Save attachments of an item to files.
+    Attachment {
+        #[command(flatten)]
+        profile: ProfileArg,
+        #[command(subcommand)]
+        command: crate::parts_cmd::AttachmentCommand,
+    },
     /// Whether two entry IDs name the same object (compared by meaning, not bytes).
     CompareIds {
         #[command(flatten)]
@@ -182,23 +209,48 @@ pub enum ItemCommand {
         /// Message class [default: the folder's, e.g. IPM.Note].
         #[arg(long)]
         class: Option<String>,
+        /// To recipients: addresses or names separated by `;` (repeatable).
+        #[arg(long, value_name = "RECIPIENTS")]
+        to: Vec<String>,
+        /// CC recipients (repeatable).
+        #[arg(long, value_name = "RECIPIENTS")]
+        cc: Vec<String>,
+        /// BCC recipients (repeatable).
+        #[arg(long, value_name = "RECIPIENTS")]
+        bcc: Vec<String>,
+        /// Attach a file by value (repeatable).
+        #[arg(long, value_name = "FILE")]
+        attach: Vec<PathBuf>,
+    },
+    /// Change members of an item and save it: `--set UnRead=false --set Importance=2 --set
+    /// "Categories=Red, Blue"`. NAME is an Outlook member (Subject, Body, UnRead, Importance,
+    /// Sensitivity, Categories, FlagStatus, ReminderSet, ReminderTime, To, CC, BCC, Start, End,
+    /// Location, FirstName, LastName, Email1Address, Status, PercentComplete, DueDate, ...)
+    /// or a property (PidTagSubject, 0x0037001F, or a http://schemas.microsoft.com/mapi/...
+    /// URL); VALUE is read by its type: true/false, an integer, an ISO 8601 date, text, or a
+    /// comma-separated list. Nothing is saved unless every assignment is valid.
+    Update {
+        entry_id: String,
+        /// NAME=VALUE (repeatable).
+        #[arg(long = "set", value_name = "NAME=VALUE", required = true)]
+        set: Vec<String>,
     },
     /// Delete an item: it moves to Deleted Items (from there it is deleted for good).
     Delete { entry_id: String },
 }
 
 /// Session errors: bad input (exit 2) for what the user typed wrong, else the MAPI code (exit 1).
-fn failed(err: SessionError) -> CliError {
+pub(crate) fn failed(err: SessionError) -> CliError {
     CliError::from(err.to_mapi())
 }
 
-fn bad_input(err: SessionError) -> CliError {
+pub(crate) fn bad_input(err: SessionError) -> CliError {
     CliError::bad_input_from(err.to_mapi())
 }
 
 /// Errors of looking up what the user named (an entry ID, a store, a folder path, a profile):
 /// a malformed name, or one that names nothing, is bad input (exit 2); anything else failed.
-fn lookup_failed(err: SessionError) -> CliError {
+pub(crate) fn lookup_failed(err: SessionError) -> CliError {
     let names_nothing = matches!(err, SessionError::ProfileNotFound { .. })
         || matches!(
             err.code(),
@@ -324,6 +376,20 @@ fn absolutize(command: &mut SessionCommand, cwd: &Path) {
         SessionCommand::Folders { store: Some(store), .. }
         | SessionCommand::DefaultFolder { store: Some(store), .. }
         | SessionCommand::Items { store: Some(store), .. } => fix_store(store),
+        SessionCommand::Recipients { store: Some(store), .. }
+        | SessionCommand::Attachments { store: Some(store), .. } => fix_store(store),
+        SessionCommand::Attachment {
+            command: crate::parts_cmd::AttachmentCommand::Save { out, store, .. },
+            ..
+        } => {
+            fix_path(out);
+            if let Some(store) = store {
+                fix_store(store);
+            }
+        }
+        SessionCommand::Item { command: ItemCommand::Create { attach, .. }, .. } => {
+            attach.iter_mut().for_each(fix_path);
+        }
         _ => {}
     }
 }
@@ -371,6 +437,17 @@ pub fn run(
         }
         SessionCommand::Item { profile, command } => {
             item_cmd(&logon(sessions, &profile)?, command, out)
+        }
+        SessionCommand::Recipients { profile, entry_id, store } => {
+            let ns = logon(sessions, &profile)?;
+            crate::parts_cmd::recipients_cmd(&ns, &entry_id, store.as_deref(), out)
+        }
+        SessionCommand::Attachments { profile, entry_id, store } => {
+            let ns = logon(sessions, &profile)?;
+            crate::parts_cmd::attachments_cmd(&ns, &entry_id, store.as_deref(), out)
+        }
+        SessionCommand::Attachment { profile, command } => {
+            crate::parts_cmd::attachment_cmd(&logon(sessions, &profile)?, command, out)
         }
         SessionCommand::CompareIds { profile, first, second } => {
             let ns = logon(sessions, &profile)?;
@@ -1177,7 +1254,10 @@ fn item_cmd(ns: &NameSpace, command: ItemCommand, out: Output) -> Result<(), Cli
             let doc = item_view(&item, properties)?;
             out.emit(&doc, |w| print_item(w, &doc))
         }
-        ItemCommand::Create { folder, subject, body, class } => {
+        ItemCommand::Update { entry_id, set } => {
+            crate::parts_cmd::item_update_cmd(ns, &entry_id, &set, out)
+        }
+        ItemCommand::Create { folder, subject, body, class, to, cc, bcc, attach } => {
             let folder = resolve_folder(ns, &folder, None)?;
             let item = folder.create_item(class.as_deref()).map_err(|err| match err.code() {
                 ErrorCode::InvalidParameter => bad_input(err),
@@ -1186,6 +1266,22 @@ fn item_cmd(ns: &NameSpace, command: ItemCommand, out: Output) -> Result<(), Cli
             item.set_subject(&subject).map_err(failed)?;
             if let Some(body) = &body {
                 item.set_body(body).map_err(failed)?;
+            }
+            for (member, lists) in [("To", &to), ("CC", &cc), ("BCC", &bcc)] {
+                if !lists.is_empty() {
+                    item.set_member(member, &lists.join("; ")).map_err(bad_input)?;
+                }
+            }
+            for file in &attach {
+                item.attachments()
+                    .add(
+                        session::AttachmentSource::File(file.clone()),
+                        &session::AddAttachmentOptions::default(),
+                    )
+                    .map_err(|err| match err.code() {
+                        ErrorCode::NotFound | ErrorCode::InvalidParameter => bad_input(err),
+                        _ => failed(err),
+                    })?;
             }
             item.save().map_err(failed)?;
             let doc = serde_json::json!({

@@ -73,6 +73,21 @@ fn bad_input_exits_2_in_every_subcommand_with_a_json_error_document() {
         &["mailbox", "info", missing],
         &["mailbox", "check", missing],
         &["prop", "PidTagNoSuchThing"],
+        // Recipients, attachments and item updates.
+        &["recipients", "XYZ"],
+        &["recipients", &foreign],
+        &["attachments", "XYZ"],
+        &["attachments", &id, "--store", "nosuch"],
+        &["attachment", "save", &id, "1", "--out", missing],
+        &["attachment", "save", &id, "--out", missing],
+        &["attachment", "save", &foreign, "--all", "--out", missing],
+        &["item", "update", &id, "--set", "Importance=7"],
+        &["item", "update", &id, "--set", "UnRead=maybe"],
+        &["item", "update", &id, "--set", "NoSuchMember=1"],
+        &["item", "update", &id, "--set", "no equals sign"],
+        &["item", "update", &id, "--set", "DueDate=31/12/2024"],
+        &["item", "update", "XYZ", "--set", "UnRead=true"],
+        &["item", "create", "inbox", "--subject", "x", "--attach", missing],
     ];
     for args in cases {
         let run = home.json(args);

@@ -356,9 +356,16 @@ impl Attachment {
         }
     }
 
-    /// `Size`: `PidTagAttachSize` (the stored attachment object, a little more than its data).
+    /// `Size`: `PidTagAttachSize` (the stored attachment object, a little more than its data);
+    /// for a store that does not compute it (the embedded mailbox), the size of the data.
     pub fn size(&self) -> SessionResult<Option<i64>> {
-        Ok(self.get(tags::PidTagAttachSize)?.and_then(|v| v.as_i64()))
+        if let Some(size) = self.get(tags::PidTagAttachSize)?.and_then(|v| v.as_i64()) {
+            return Ok(Some(size));
+        }
+        Ok(match self.get(tags::PidTagAttachDataBinary)? {
+            Some(PropValue::Binary(data)) => i64::try_from(data.len()).ok(),
+            _ => None,
+        })
     }
 
     /// `Position` (`PidTagRenderingPosition`; -1 when not rendered in the body).

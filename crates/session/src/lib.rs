@@ -27,6 +27,7 @@ pub mod filter;
 pub mod folder;
 pub mod item;
 pub mod items;
+pub mod members;
 pub mod namespace;
 pub mod paths;
 pub mod profile;

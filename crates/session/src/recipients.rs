@@ -151,10 +151,10 @@ impl Item {
         let is_exchange = self
             .text_of(tags::PidTagSenderAddressType)?
             .is_some_and(|t| t.eq_ignore_ascii_case("EX"));
-        if is_exchange || address.is_none() {
-            if let Some(smtp) = self.text_of(tags::PidTagSenderSmtpAddress)? {
-                return Ok(Some(smtp));
-            }
+        if (is_exchange || address.is_none())
+            && let Some(smtp) = self.text_of(tags::PidTagSenderSmtpAddress)?
+        {
+            return Ok(Some(smtp));
         }
         Ok(address)
     }

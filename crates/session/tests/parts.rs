@@ -304,3 +304,36 @@ fn read_only_stores_refuse_recipient_and_attachment_changes_before_touching_anyt
     assert_eq!(err.code(), ErrorCode::NoAccess);
     assert_eq!(item.recipients().count().unwrap(), before);
 }
+
+#[test]
+fn sender_email_address_is_the_smtp_address_for_exchange_senders() {
+    let fx = Fixture::new();
+    let ns = fx.logged_on();
+    let pst = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/pst/pstsdk-submessage.pst"
+    ));
+    let store = ns.add_store(pst).unwrap();
+    let mut exchange_senders = 0;
+    let mut pending = vec![store.root_folder().unwrap()];
+    while let Some(folder) = pending.pop() {
+        for item in folder.items().iter().unwrap() {
+            let item = item.unwrap();
+            if item.sender_email_type().unwrap().as_deref() != Some("EX") {
+                continue;
+            }
+            let dn = item.get(tags::PidTagSenderEmailAddress).unwrap();
+            assert!(
+                matches!(&dn, Some(PropValue::String(s)) if s.starts_with("/O=") || s.starts_with("/o=")),
+                "{dn:?}"
+            );
+            // libpff reads PidTagSenderSmtpAddress of this message as terrymah@microsoft.com.
+            let smtp = item.sender_email_address().unwrap().unwrap();
+            assert_eq!(smtp, "terrymah@microsoft.com");
+            assert_eq!(item.sender_name().unwrap().as_deref(), Some("Terry Mahaffey"));
+            exchange_senders += 1;
+        }
+        pending.extend(folder.folders().unwrap());
+    }
+    assert_eq!(exchange_senders, 1, "pstsdk-submessage.pst has one Exchange sender");
+}
