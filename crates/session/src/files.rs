@@ -106,7 +106,7 @@ pub fn save_new_file(
     for n in 1..=MAX_COLLISIONS {
         let candidate = if n == 1 { safe.clone() } else { numbered(&safe, n) };
         let path = directory.join(&candidate);
-        match temp.as_file().sync_all().and_then(|()| persist_noclobber(&temp, &path)) {
+        match persist_noclobber(&temp, &path) {
             Ok(()) => {
                 drop(temp);
                 return Ok(path);
@@ -133,7 +133,6 @@ pub fn save_replacing(path: &Path, data: &mut dyn Read) -> SessionResult<u64> {
     };
     let temp = write_temp(directory, data)?;
     let written = temp.as_file().metadata().map_err(|e| disk_error(path, &e))?.len();
-    temp.as_file().sync_all().map_err(|e| disk_error(path, &e))?;
     temp.persist(path).map_err(|e| disk_error(path, &e.error))?;
     Ok(written)
 }
@@ -163,8 +162,7 @@ fn persist_noclobber(temp: &tempfile::NamedTempFile, path: &Path) -> io::Result<
         // File systems without hard links: create the name exclusively and copy.
         let mut target = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
         let mut source = File::open(temp.path())?;
-        io::copy(&mut source, &mut target)?;
-        target.sync_all()
+        io::copy(&mut source, &mut target).map(drop)
     })
 }
 

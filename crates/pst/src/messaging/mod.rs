@@ -163,6 +163,13 @@ impl MessageStore {
         crate::ndb::crc::compute_crc(&bytes) == crc
     }
 
+    /// A password this store accepts: four bytes whose CRC is the stored one (see
+    /// [`password_with_crc`]). For tools and tests that must open a protected file whose
+    /// password is lost, which libpff and readpst read without asking.
+    pub fn equivalent_password(&self) -> Option<String> {
+        self.is_password_protected().then(|| password_with_crc(self.password_crc()))
+    }
+
     /// The entry ID of an object in this store (MS-PST 2.4.3.2): `rgbFlags` 0, the store's
     /// record key as provider UID, then the NID.
     pub fn entry_id(&self, nid: NodeId) -> Option<Vec<u8>> {
@@ -587,5 +594,53 @@ impl std::io::Read for ValueReader {
         buf[..n].copy_from_slice(&self.buffer[self.pos..self.pos + n]);
         self.pos += n;
         Ok(n)
+    }
+}
+
+/// A password whose PST CRC (MS-PST 5.3: CRC-32 from a zero register, over the password in
+/// Windows-1252, as [`MessageStore::password_matches`] computes it) is `crc`. PST passwords are
+/// a CRC check, not encryption: the CRC of four bytes from a zero register is linear over
+/// GF(2) and one-to-one, so the four bytes solve a 32×32 system, and every Windows-1252 byte
+/// decodes to a character that encodes back to it.
+pub fn password_with_crc(crc: u32) -> String {
+    use crate::ndb::crc::compute_crc;
+    // Reduced row echelon form over the CRCs of the 32 one-bit inputs: each row is (a CRC
+    // value, the input that gives it); once reduced, every row's CRC is a single bit.
+    let mut pending: Vec<(u32, u32)> =
+        (0..32).map(|bit| (compute_crc(&(1u32 << bit).to_le_bytes()), 1u32 << bit)).collect();
+    let mut rows: Vec<(u32, u32)> = Vec::with_capacity(32);
+    for pivot in (0..32).rev() {
+        let mask = 1u32 << pivot;
+        let Some(at) = pending.iter().position(|(value, _)| value & mask != 0) else { continue };
+        let row = pending.swap_remove(at);
+        for other in pending.iter_mut().chain(rows.iter_mut()) {
+            if other.0 & mask != 0 {
+                other.0 ^= row.0;
+                other.1 ^= row.1;
+            }
+        }
+        rows.push(row);
+    }
+    let input = rows
+        .iter()
+        .filter(|(value, _)| crc & value != 0)
+        .fold(0u32, |input, (_, row_input)| input ^ row_input);
+    let bytes = input.to_le_bytes();
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+    text.into_owned()
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::password_with_crc;
+    use crate::ndb::crc::compute_crc;
+
+    #[test]
+    fn the_password_made_for_a_crc_has_that_crc() {
+        for crc in [0xF93B_A110u32, 0xFF93_9387, 0x11A8_9DA7, 0xB103_1B28, 1, u32::MAX, 0] {
+            let password = password_with_crc(crc);
+            let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&password);
+            assert_eq!(compute_crc(&bytes), crc, "{crc:#x}");
+        }
     }
 }
