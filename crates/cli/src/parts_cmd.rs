@@ -72,7 +72,7 @@ pub fn recipients_cmd(
     let view =
         RecipientsView { entry_id: entry_id.to_owned(), count: recipients.len(), recipients };
     out.emit(&view, |w| {
-        writeln!(w, "{} recipient(s)", view.count)?;
+        writeln!(w, "item {}: {} recipient(s)", view.entry_id, view.count)?;
         for (i, r) in view.recipients.iter().enumerate() {
             let kind = mapi::OlMailRecipientType::from_value(r.recipient_type)
                 .map_or_else(|| r.recipient_type.to_string(), |k| k.cli_name().to_owned());
@@ -142,7 +142,7 @@ pub fn attachments_cmd(
     let view =
         AttachmentsView { entry_id: entry_id.to_owned(), count: attachments.len(), attachments };
     out.emit(&view, |w| {
-        writeln!(w, "{} attachment(s)", view.count)?;
+        writeln!(w, "item {}: {} attachment(s)", view.entry_id, view.count)?;
         view.attachments.iter().try_for_each(|a| print_attachment(w, a))
     })
 }
@@ -269,4 +269,77 @@ pub fn item_update_cmd(
         }
         Ok(())
     })
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CategoriesCommand {
+    /// Every category of the master list (the default).
+    List,
+    /// Add a category to the master list.
+    Add {
+        name: String,
+        /// OlCategoryColor: -1 none, 0 red, 1 orange, 2 peach, 3 yellow, 4 green, 5 teal, 6
+        /// olive, 7 blue, 8 purple, ... 24 [default: the least used].
+        #[arg(long, allow_negative_numbers = true)]
+        color: Option<i32>,
+        /// OlCategoryShortcutKey: 0 none, 1 Ctrl+F2, ... 11 Ctrl+F12.
+        #[arg(long)]
+        shortcut: Option<i32>,
+    },
+    /// Remove a category (by name or 1-based index) from the master list.
+    Remove { category: String },
+}
+
+#[derive(Debug, Serialize)]
+struct CategoriesView {
+    count: usize,
+    categories: Vec<session::Category>,
+}
+
+fn print_category(w: &mut dyn Write, index: usize, c: &session::Category) -> std::io::Result<()> {
+    writeln!(
+        w,
+        "{:>3}  {}  color: {}  shortcut key: {}  category ID: {}",
+        index,
+        c.name,
+        c.color,
+        c.shortcut_key,
+        c.category_id.as_deref().unwrap_or("-")
+    )
+}
+
+/// `categories [list|add|remove]`: the master category list of the default store.
+pub fn categories_cmd(
+    ns: &NameSpace,
+    command: Option<CategoriesCommand>,
+    out: Output,
+) -> Result<(), CliError> {
+    let category_failed = |err: SessionError| match err.code() {
+        ErrorCode::InvalidParameter | ErrorCode::NotFound | ErrorCode::Collision => bad_input(err),
+        _ => failed(err),
+    };
+    match command.unwrap_or(CategoriesCommand::List) {
+        CategoriesCommand::List => {
+            let categories = ns.categories().map_err(failed)?;
+            let view = CategoriesView { count: categories.len(), categories };
+            out.emit(&view, |w| {
+                writeln!(w, "{} categories", view.count)?;
+                view.categories
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(i, c)| print_category(w, i + 1, c))
+            })
+        }
+        CategoriesCommand::Add { name, color, shortcut } => {
+            let added = ns.add_category(&name, color, shortcut).map_err(category_failed)?;
+            out.emit(&added, |w| {
+                write!(w, "added ")?;
+                print_category(w, ns.categories().map(|c| c.len()).unwrap_or(0), &added)
+            })
+        }
+        CategoriesCommand::Remove { category } => {
+            let removed = ns.remove_category(&category).map_err(category_failed)?;
+            out.emit(&removed, |w| writeln!(w, "removed {}", removed.name))
+        }
+    }
 }

@@ -134,6 +134,13 @@ pub enum SessionCommand {
         #[command(subcommand)]
         command: crate::parts_cmd::AttachmentCommand,
     },
+    /// The master category list (NameSpace.Categories): list, add, remove.
+    Categories {
+        #[command(flatten)]
+        profile: ProfileArg,
+        #[command(subcommand)]
+        command: Option<crate::parts_cmd::CategoriesCommand>,
+    },
     /// Whether two entry IDs name the same object (compared by meaning, not bytes).
     CompareIds {
         #[command(flatten)]
@@ -448,6 +455,9 @@ pub fn run(
         }
         SessionCommand::Attachment { profile, command } => {
             crate::parts_cmd::attachment_cmd(&logon(sessions, &profile)?, command, out)
+        }
+        SessionCommand::Categories { profile, command } => {
+            crate::parts_cmd::categories_cmd(&logon(sessions, &profile)?, command, out)
         }
         SessionCommand::CompareIds { profile, first, second } => {
             let ns = logon(sessions, &profile)?;

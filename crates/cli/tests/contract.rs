@@ -88,6 +88,10 @@ fn bad_input_exits_2_in_every_subcommand_with_a_json_error_document() {
         &["item", "update", &id, "--set", "DueDate=31/12/2024"],
         &["item", "update", "XYZ", "--set", "UnRead=true"],
         &["item", "create", "inbox", "--subject", "x", "--attach", missing],
+        &["categories", "add", ""],
+        &["categories", "add", "x", "--color", "99"],
+        &["categories", "add", "x", "--shortcut", "12"],
+        &["categories", "remove", "no such category"],
     ];
     for args in cases {
         let run = home.json(args);
@@ -311,7 +315,31 @@ fn every_session_command_shows_in_text_every_value_its_json_shows() {
         .as_str()
         .unwrap()
         .to_owned();
+    let file = home.path().join("notes.txt");
+    std::fs::write(&file, "notes").unwrap();
+    let with_parts = home
+        .json(&[
+            "item",
+            "create",
+            "drafts",
+            "--subject",
+            "parts",
+            "--to",
+            "Ann <a@b.c>",
+            "--attach",
+            file.to_str().unwrap(),
+        ])
+        .ok()
+        .json()["entry_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    home.json(&["categories", "add", "parity"]).ok();
     let commands: &[&[&str]] = &[
+        &["recipients", &with_parts],
+        &["attachments", &with_parts],
+        &["item", "update", &with_parts, "--set", "Importance=2", "--set", "Categories=a, b"],
+        &["categories"],
         &["logon"],
         &["stores"],
         &["folders"],

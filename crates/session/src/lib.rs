@@ -20,6 +20,7 @@
 pub mod application;
 pub mod attachments;
 pub mod backend;
+pub mod categories;
 pub mod error;
 pub mod events;
 pub mod files;
@@ -39,6 +40,7 @@ pub use application::{Application, VERSION};
 pub use attachments::{
     AddAttachmentOptions, Attachment, AttachmentInfo, AttachmentSource, Attachments,
 };
+pub use categories::Category;
 pub use error::{SessionError, SessionResult};
 pub use events::{
     Delivery, Event, EventBus, EventFilter, EventKind, EventReceiver, EventSink, Subscription,
