@@ -199,7 +199,10 @@ fn find_message(store: &Store) -> SessionResult<Option<Box<dyn Message>>> {
     }
 }
 
-fn load(store: &Store) -> SessionResult<(Option<Box<dyn Message>>, Option<CategoryList>)> {
+/// The configuration message (if any) and the list it holds (if it holds one).
+type Loaded = (Option<Box<dyn Message>>, Option<CategoryList>);
+
+fn load(store: &Store) -> SessionResult<Loaded> {
     let message = find_message(store)?;
     let list = match &message {
         Some(message) => match message.get_prop(tags::PidTagRoamingXmlStream)? {
