@@ -146,9 +146,23 @@ fn write_temp(directory: &Path, data: &mut dyn Read) -> SessionResult<tempfile::
     Ok(temp)
 }
 
+/// Copies with a fixed read buffer: `io::copy` into a `BufWriter` reads into the writer's
+/// spare capacity, and `Read::read_buf`'s default zero-fills all of it on every call, which
+/// cost more than the data (a PST stream yields one block, at most 8 KiB, per read).
 fn copy_stream(data: &mut dyn Read, file: &mut File) -> io::Result<u64> {
-    let mut writer = io::BufWriter::with_capacity(256 * 1024, file);
-    let copied = io::copy(data, &mut writer)?;
+    let mut writer = io::BufWriter::with_capacity(64 * 1024, file);
+    let mut buffer = [0u8; 16 * 1024];
+    let mut copied = 0u64;
+    loop {
+        let n = match data.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        writer.write_all(&buffer[..n])?;
+        copied += n as u64;
+    }
     writer.flush()?;
     Ok(copied)
 }
