@@ -19,7 +19,7 @@ pub enum ConvertError {
     #[error("compressed RTF header at offset 0: COMPSIZE {comp_size} needs {needed} bytes but the data has {available}")]
     CompressedSizeBeyondData { comp_size: u32, needed: u64, available: usize },
 
-    #[error("compressed RTF header at offset 4: RAWSIZE {raw_size} is more than the {max} bytes {contents} bytes of {kind} data can produce")]
+    #[error("compressed RTF header at offset 4: RAWSIZE {raw_size} is more than the {max} bytes that {contents} bytes of {kind} data can produce")]
     RawSizeBeyondData { raw_size: u32, max: u64, contents: usize, kind: &'static str },
 
     #[error("compressed RTF header at offset 12: CRC {stored:#010x} does not match the CRC of the contents, {computed:#010x}")]

@@ -63,7 +63,7 @@ fn max_expansion(contents_len: usize) -> u64 {
 /// RAWSIZE is checked against what the data can produce before anything is reserved, so a
 /// hostile header cannot make this allocate more than about eight times the input. Bytes past
 /// COMPSIZE (padding some writers leave) are ignored, as is the CRC of MELA data, which the
-/// spec only asks writers to zero.
+/// spec only asks writers to zero; MELA data is cut at RAWSIZE or at its end.
 pub fn decompress(data: &[u8]) -> ConvertResult<Vec<u8>> {
     if data.len() < HEADER_LEN {
         return Err(ConvertError::Truncated {
@@ -86,15 +86,11 @@ pub fn decompress(data: &[u8]) -> ConvertResult<Vec<u8>> {
     let contents = &data[HEADER_LEN..needed as usize];
     match comp_type {
         MELA => {
-            if u64::from(raw_size) > contents.len() as u64 {
-                return Err(ConvertError::RawSizeBeyondData {
-                    raw_size,
-                    max: contents.len() as u64,
-                    contents: contents.len(),
-                    kind: "uncompressed (MELA)",
-                });
-            }
-            Ok(contents[..raw_size as usize].to_vec())
+            // Some writers (Aspose's, in the corpus) put COMPSIZE into RAWSIZE here, 12 more
+            // than the contents hold; the RTF is then everything there is, as the other
+            // implementations read it. Nothing is reserved from RAWSIZE.
+            let len = contents.len().min(raw_size as usize);
+            Ok(contents[..len].to_vec())
         }
         LZFU => {
             let max = max_expansion(contents.len());
