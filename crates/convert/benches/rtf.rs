@@ -7,10 +7,25 @@ use std::hint::black_box;
 
 fn document() -> Vec<u8> {
     const WORDS: &[&str] = &[
-        "the", "meeting", "\\b quarterly\\b0", "report", "{\\i attached}", "please", "review",
-        "\\par ", "Caf\\'e9", "numbers", "\\u8364?", "budget", "team", "schedule", "\\tab ",
+        "the",
+        "meeting",
+        "\\b quarterly\\b0",
+        "report",
+        "{\\i attached}",
+        "please",
+        "review",
+        "\\par ",
+        "Caf\\'e9",
+        "numbers",
+        "\\u8364?",
+        "budget",
+        "team",
+        "schedule",
+        "\\tab ",
     ];
-    let mut out = b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fswiss Arial;}}\\pard\\f0\\fs20 ".to_vec();
+    let mut out =
+        b"{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fswiss Arial;}}\\pard\\f0\\fs20 "
+            .to_vec();
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     while out.len() < 1 << 20 {
         seed ^= seed << 13;
@@ -28,9 +43,15 @@ fn bench(c: &mut Criterion) {
     let packed = convert::rtf::compress(&rtf).unwrap();
     let mut group = c.benchmark_group("compressed_rtf");
     group.throughput(Throughput::Bytes(rtf.len() as u64));
-    group.bench_function("decompress_1MiB", |b| b.iter(|| convert::rtf::decompress(black_box(&packed)).unwrap()));
-    group.bench_function("compress_1MiB", |b| b.iter(|| convert::rtf::compress(black_box(&rtf)).unwrap()));
-    group.bench_function("to_plain_text_1MiB", |b| b.iter(|| convert::rtf::to_plain_text(black_box(&rtf)).unwrap()));
+    group.bench_function("decompress_1MiB", |b| {
+        b.iter(|| convert::rtf::decompress(black_box(&packed)).unwrap())
+    });
+    group.bench_function("compress_1MiB", |b| {
+        b.iter(|| convert::rtf::compress(black_box(&rtf)).unwrap())
+    });
+    group.bench_function("to_plain_text_1MiB", |b| {
+        b.iter(|| convert::rtf::to_plain_text(black_box(&rtf)).unwrap())
+    });
     group.finish();
 }
 

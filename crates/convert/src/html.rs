@@ -66,7 +66,9 @@ pub fn to_plain_text(html: &str) -> String {
         if skip_until.is_some() {
             continue;
         }
-        for (i, word) in decode_references(text).split(|c: char| c.is_ascii_whitespace()).enumerate() {
+        for (i, word) in
+            decode_references(text).split(|c: char| c.is_ascii_whitespace()).enumerate()
+        {
             pending_space |= i > 0;
             if word.is_empty() {
                 pending_space = true;

@@ -66,7 +66,8 @@ for i in range(n):
     except Exception as e:
         open(os.path.join(d, f"{i}.err"), "w").write(repr(e))
 "#;
-    let run = Command::new("python3").arg("-c").arg(script).arg(dir).arg(count.to_string()).output();
+    let run =
+        Command::new("python3").arg("-c").arg(script).arg(dir).arg(count.to_string()).output();
     let missing = match &run {
         Ok(out) if out.status.success() => None,
         Ok(out) => Some(String::from_utf8_lossy(&out.stderr).into_owned()),
@@ -74,7 +75,9 @@ for i in range(n):
     };
     if let Some(why) = missing {
         if std::env::var_os("CI").is_some() {
-            panic!("the compressed-rtf oracle is missing in CI (python3 -m pip install compressed-rtf): {why}");
+            panic!(
+                "the compressed-rtf oracle is missing in CI (python3 -m pip install compressed-rtf): {why}"
+            );
         }
         eprintln!("notice: skipping the compressed-rtf comparison: {why}");
         return None;
@@ -92,7 +95,11 @@ fn every_corpus_rtf_body_decompresses_as_the_pypi_package_does_and_compresses_fo
     let mut ours = Vec::new();
     for (i, (place, data)) in bodies.iter().enumerate() {
         let rtf = convert::rtf::decompress(data).unwrap_or_else(|e| panic!("{place}: {e}"));
-        assert!(rtf.starts_with(b"{\\rtf"), "{place}: {:?}", String::from_utf8_lossy(&rtf[..rtf.len().min(20)]));
+        assert!(
+            rtf.starts_with(b"{\\rtf"),
+            "{place}: {:?}",
+            String::from_utf8_lossy(&rtf[..rtf.len().min(20)])
+        );
         // Our compression round-trips here, and is written out for theirs.
         let packed = convert::rtf::compress(&rtf).unwrap();
         assert_eq!(convert::rtf::decompress(&packed).unwrap(), rtf, "{place}: our round trip");
@@ -110,10 +117,16 @@ fn every_corpus_rtf_body_decompresses_as_the_pypi_package_does_and_compresses_fo
     for (i, (place, _)) in bodies.iter().enumerate() {
         for (index, what) in [(i, "stored body"), (bodies.len() + i, "our compression of it")] {
             let theirs = fs::read(dir.path().join(format!("{index}.out"))).unwrap_or_else(|_| {
-                let err = fs::read_to_string(dir.path().join(format!("{index}.err"))).unwrap_or_default();
+                let err =
+                    fs::read_to_string(dir.path().join(format!("{index}.err"))).unwrap_or_default();
                 panic!("{place}: compressed_rtf could not decompress the {what}: {err}")
             });
-            assert!(theirs == ours[i], "{place}: {what}: compressed_rtf gives {} bytes, ours {}", theirs.len(), ours[i].len());
+            assert!(
+                theirs == ours[i],
+                "{place}: {what}: compressed_rtf gives {} bytes, ours {}",
+                theirs.len(),
+                ours[i].len()
+            );
         }
     }
 }

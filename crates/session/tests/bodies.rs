@@ -175,7 +175,8 @@ fn check_folder(items: &[Item], expected: &[Value], place: &str, tally: &mut Tal
         if let Some(h) = want["plain_text_body_sha256"].as_str() {
             let found = (0..items.len())
                 .find(|&j| !plain_used[j] && same_class(j) && hashes[j].0.as_deref() == Some(h));
-            let j = found.unwrap_or_else(|| panic!("{here}: no item's Body hashes to libpff's {h}"));
+            let j =
+                found.unwrap_or_else(|| panic!("{here}: no item's Body hashes to libpff's {h}"));
             plain_used[j] = true;
             tally.plain += 1;
         }

@@ -28,7 +28,8 @@ const PRELOAD: &[u8; 207] = b"{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\
 /// The CRC of MS-OXRTFCP 3.1.3.2: the reflected CRC-32 polynomial (0xEDB88320) with an initial
 /// value of 0 and no final inversion, over CONTENTS.
 pub fn crc32(data: &[u8]) -> u32 {
-    data.iter().fold(0u32, |crc, &byte| CRC_TABLE[((crc ^ u32::from(byte)) & 0xFF) as usize] ^ (crc >> 8))
+    data.iter()
+        .fold(0u32, |crc, &byte| CRC_TABLE[((crc ^ u32::from(byte)) & 0xFF) as usize] ^ (crc >> 8))
 }
 
 const CRC_TABLE: [u32; 256] = {
@@ -81,7 +82,11 @@ pub fn decompress(data: &[u8]) -> ConvertResult<Vec<u8>> {
     // COMPSIZE counts CONTENTS plus the 12 header bytes after COMPSIZE itself (2.1.3.1.1).
     let needed = u64::from(comp_size) + 4;
     if needed > data.len() as u64 {
-        return Err(ConvertError::CompressedSizeBeyondData { comp_size, needed, available: data.len() });
+        return Err(ConvertError::CompressedSizeBeyondData {
+            comp_size,
+            needed,
+            available: data.len(),
+        });
     }
     let contents = &data[HEADER_LEN..needed as usize];
     match comp_type {
@@ -128,7 +133,11 @@ fn decompress_lzfu(contents: &[u8], raw_size: u32) -> ConvertResult<Vec<u8>> {
         for bit in 0..8 {
             if control & (1 << bit) == 0 {
                 let Some(&byte) = contents.get(pos) else {
-                    return Err(ConvertError::MissingEndMarker { offset: offset_of(pos), produced: out.len(), raw_size });
+                    return Err(ConvertError::MissingEndMarker {
+                        offset: offset_of(pos),
+                        produced: out.len(),
+                        raw_size,
+                    });
                 };
                 pos += 1;
                 out.push(byte);
@@ -149,7 +158,11 @@ fn decompress_lzfu(contents: &[u8], raw_size: u32) -> ConvertResult<Vec<u8>> {
                 if read == write {
                     // The end marker (3.1.3.1 step 6).
                     if out.len() != raw_size as usize {
-                        return Err(ConvertError::RawSizeMismatch { offset: reference_offset, produced: out.len(), raw_size });
+                        return Err(ConvertError::RawSizeMismatch {
+                            offset: reference_offset,
+                            produced: out.len(),
+                            raw_size,
+                        });
                     }
                     return Ok(out);
                 }
@@ -171,7 +184,8 @@ fn decompress_lzfu(contents: &[u8], raw_size: u32) -> ConvertResult<Vec<u8>> {
 /// dictionary match at each position (greedy), found through hash chains over the 4096-byte
 /// window rather than the spec's linear scan, with the same output format.
 pub fn compress(rtf: &[u8]) -> ConvertResult<Vec<u8>> {
-    let raw_size = u32::try_from(rtf.len()).map_err(|_| ConvertError::TooLargeToCompress { len: rtf.len() })?;
+    let raw_size = u32::try_from(rtf.len())
+        .map_err(|_| ConvertError::TooLargeToCompress { len: rtf.len() })?;
     let mut encoder = Encoder::new(rtf);
     let mut out = vec![0u8; HEADER_LEN];
     out.reserve(rtf.len() / 2 + 16);
@@ -212,7 +226,8 @@ pub fn compress(rtf: &[u8]) -> ConvertResult<Vec<u8>> {
 
 fn finish(mut out: Vec<u8>, raw_size: u32) -> ConvertResult<Vec<u8>> {
     let contents_len = out.len() - HEADER_LEN;
-    let comp_size = u32::try_from(contents_len + 12).map_err(|_| ConvertError::TooLargeToCompress { len: raw_size as usize })?;
+    let comp_size = u32::try_from(contents_len + 12)
+        .map_err(|_| ConvertError::TooLargeToCompress { len: raw_size as usize })?;
     let crc = crc32(&out[HEADER_LEN..]);
     out[0..4].copy_from_slice(&comp_size.to_le_bytes());
     out[4..8].copy_from_slice(&raw_size.to_le_bytes());

@@ -5,4 +5,6 @@ mod compressed;
 mod reader;
 
 pub use compressed::{compress, crc32, decompress};
-pub use reader::{Encapsulation, MAX_GROUP_DEPTH, encapsulation, extract_html, extract_text, to_plain_text};
+pub use reader::{
+    Encapsulation, MAX_GROUP_DEPTH, encapsulation, extract_html, extract_text, to_plain_text,
+};

@@ -73,7 +73,10 @@ pub fn to_plain_text(rtf: &[u8]) -> ConvertResult<String> {
 enum Token<'a> {
     Open,
     Close,
-    Word { name: &'a [u8], param: Option<i32> },
+    Word {
+        name: &'a [u8],
+        param: Option<i32>,
+    },
     /// A control symbol: `\` and one non-letter (`\*`, `\~`, `\{` ...).
     Symbol(u8),
     /// `\'xx`.
@@ -113,7 +116,10 @@ impl<'a> Lexer<'a> {
 
     fn control(&mut self, start: usize) -> ConvertResult<Token<'a>> {
         let Some(&first) = self.data.get(self.pos) else {
-            return Err(ConvertError::Malformed { offset: start, expected: "a control word or symbol after '\\'" });
+            return Err(ConvertError::Malformed {
+                offset: start,
+                expected: "a control word or symbol after '\\'",
+            });
         };
         if !first.is_ascii_alphabetic() {
             self.pos += 1;
@@ -127,7 +133,10 @@ impl<'a> Lexer<'a> {
                         self.pos += 2;
                         Ok(Token::Hex(value))
                     }
-                    None => Err(ConvertError::Malformed { offset: start, expected: "two hex digits after \\'" }),
+                    None => Err(ConvertError::Malformed {
+                        offset: start,
+                        expected: "two hex digits after \\'",
+                    }),
                 };
             }
             return Ok(Token::Symbol(first));
@@ -136,7 +145,10 @@ impl<'a> Lexer<'a> {
         while self.data.get(self.pos).is_some_and(u8::is_ascii_alphabetic) {
             self.pos += 1;
             if self.pos - name_start > MAX_WORD_LEN {
-                return Err(ConvertError::Malformed { offset: start, expected: "a control word of at most 32 letters" });
+                return Err(ConvertError::Malformed {
+                    offset: start,
+                    expected: "a control word of at most 32 letters",
+                });
             }
         }
         let name = &self.data[name_start..self.pos];
@@ -213,12 +225,47 @@ struct Reader<'a> {
 
 /// [MSFT-RTF] destinations whose text is not document text.
 const SKIPPED_DESTINATIONS: &[&[u8]] = &[
-    b"fonttbl", b"colortbl", b"stylesheet", b"info", b"pict", b"header", b"footer", b"headerl",
-    b"headerr", b"headerf", b"footerl", b"footerr", b"footerf", b"filetbl", b"listtable",
-    b"listoverridetable", b"revtbl", b"rsidtbl", b"generator", b"xmlnstbl", b"themedata",
-    b"colorschememapping", b"latentstyles", b"datastore", b"object", b"objdata", b"fldinst",
-    b"footnote", b"annotation", b"bkmkstart", b"bkmkend", b"field_inst", b"author", b"operator",
-    b"title", b"subject", b"keywords", b"comment", b"doccomm", b"pgdsctbl", b"mhtmltag",
+    b"fonttbl",
+    b"colortbl",
+    b"stylesheet",
+    b"info",
+    b"pict",
+    b"header",
+    b"footer",
+    b"headerl",
+    b"headerr",
+    b"headerf",
+    b"footerl",
+    b"footerr",
+    b"footerf",
+    b"filetbl",
+    b"listtable",
+    b"listoverridetable",
+    b"revtbl",
+    b"rsidtbl",
+    b"generator",
+    b"xmlnstbl",
+    b"themedata",
+    b"colorschememapping",
+    b"latentstyles",
+    b"datastore",
+    b"object",
+    b"objdata",
+    b"fldinst",
+    b"footnote",
+    b"annotation",
+    b"bkmkstart",
+    b"bkmkend",
+    b"field_inst",
+    b"author",
+    b"operator",
+    b"title",
+    b"subject",
+    b"keywords",
+    b"comment",
+    b"doccomm",
+    b"pgdsctbl",
+    b"mhtmltag",
 ];
 
 /// Windows code page of an `\fcharsetN` ([MSFT-RTF] font table).
@@ -355,7 +402,11 @@ impl<'a> Reader<'a> {
 
     fn code_page(&self, state: &GroupState) -> u16 {
         // Inside \htmltag the document's code page applies; elsewhere the font's (MS-OXRTFEX).
-        if state.html_tag { self.document_code_page } else { state.font_code_page.unwrap_or(self.document_code_page) }
+        if state.html_tag {
+            self.document_code_page
+        } else {
+            state.font_code_page.unwrap_or(self.document_code_page)
+        }
     }
 
     fn push_byte(&mut self, state: &GroupState, byte: u8) {
@@ -397,7 +448,8 @@ impl<'a> Reader<'a> {
         self.flush();
         match (pending_high, unit) {
             (Some(high), 0xDC00..=0xDFFF) => {
-                let code = 0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
+                let code =
+                    0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(unit) - 0xDC00);
                 self.out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
             }
             (previous, 0xD800..=0xDBFF) => {
@@ -410,7 +462,8 @@ impl<'a> Reader<'a> {
                 if previous.is_some() {
                     self.out.push(char::REPLACEMENT_CHARACTER);
                 }
-                self.out.push(char::from_u32(u32::from(unit)).unwrap_or(char::REPLACEMENT_CHARACTER));
+                self.out
+                    .push(char::from_u32(u32::from(unit)).unwrap_or(char::REPLACEMENT_CHARACTER));
             }
         }
     }
@@ -445,20 +498,25 @@ impl<'a> Reader<'a> {
                 self.current_font = param;
             }
             b"fcharset" if state.font_table => {
-                if let (Some(font), Some(cp)) = (self.current_font, param.and_then(charset_code_page)) {
+                if let (Some(font), Some(cp)) =
+                    (self.current_font, param.and_then(charset_code_page))
+                {
                     self.fonts.retain(|(number, _)| *number != font);
                     self.fonts.push((font, cp));
                 }
             }
             b"cpg" if state.font_table => {
-                if let (Some(font), Some(cp)) = (self.current_font, param.and_then(|p| u16::try_from(p).ok())) {
+                if let (Some(font), Some(cp)) =
+                    (self.current_font, param.and_then(|p| u16::try_from(p).ok()))
+                {
                     self.fonts.retain(|(number, _)| *number != font);
                     self.fonts.push((font, cp));
                 }
             }
             b"f" => {
-                state.font_code_page =
-                    param.and_then(|f| self.fonts.iter().find(|(number, _)| *number == f).map(|(_, cp)| *cp));
+                state.font_code_page = param.and_then(|f| {
+                    self.fonts.iter().find(|(number, _)| *number == f).map(|(_, cp)| *cp)
+                });
             }
             b"htmlrtf" => state.html_rtf = param.unwrap_or(1) != 0,
             b"uc" => state.unicode_skip = param.unwrap_or(1).clamp(0, 16) as u32,

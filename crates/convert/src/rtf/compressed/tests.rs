@@ -54,13 +54,22 @@ fn a_huge_rawsize_is_refused_before_anything_is_reserved() {
     let mut data = SIMPLE_COMPRESSED.to_vec();
     data[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
     let err = decompress(&data).unwrap_err();
-    assert!(matches!(err, ConvertError::RawSizeBeyondData { raw_size: u32::MAX, max: 272, contents: 33, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            ConvertError::RawSizeBeyondData { raw_size: u32::MAX, max: 272, contents: 33, .. }
+        ),
+        "{err}"
+    );
     assert!(err.to_string().contains("RAWSIZE 4294967295"), "{err}");
 }
 
 #[test]
 fn short_and_inconsistent_headers_are_errors_naming_the_field() {
-    assert!(matches!(decompress(&SIMPLE_COMPRESSED[..10]), Err(ConvertError::Truncated { offset: 10, .. })));
+    assert!(matches!(
+        decompress(&SIMPLE_COMPRESSED[..10]),
+        Err(ConvertError::Truncated { offset: 10, .. })
+    ));
     assert!(matches!(
         decompress(&SIMPLE_COMPRESSED[..40]),
         Err(ConvertError::CompressedSizeBeyondData { comp_size: 0x2d, needed: 49, available: 40 })
@@ -70,10 +79,16 @@ fn short_and_inconsistent_headers_are_errors_naming_the_field() {
     assert!(matches!(decompress(&bad_type), Err(ConvertError::UnknownCompression { .. })));
     let mut bad_crc = SIMPLE_COMPRESSED.to_vec();
     bad_crc[20] ^= 1;
-    assert!(matches!(decompress(&bad_crc), Err(ConvertError::CrcMismatch { stored: 0xa7c7_c5f1, .. })));
+    assert!(matches!(
+        decompress(&bad_crc),
+        Err(ConvertError::CrcMismatch { stored: 0xa7c7_c5f1, .. })
+    ));
     let mut small = SIMPLE_COMPRESSED.to_vec();
     small[0..4].copy_from_slice(&3u32.to_le_bytes());
-    assert!(matches!(decompress(&small), Err(ConvertError::CompressedSizeTooSmall { comp_size: 3 })));
+    assert!(matches!(
+        decompress(&small),
+        Err(ConvertError::CompressedSizeTooSmall { comp_size: 3 })
+    ));
 }
 
 #[test]
@@ -101,7 +116,8 @@ fn padding_after_compsize_is_ignored() {
 
 #[test]
 fn long_repetitive_input_uses_references_across_the_window() {
-    let text: Vec<u8> = (0..20_000u32).flat_map(|i| format!("\\par line {} ", i % 300).into_bytes()).collect();
+    let text: Vec<u8> =
+        (0..20_000u32).flat_map(|i| format!("\\par line {} ", i % 300).into_bytes()).collect();
     let packed = compress(&text).unwrap();
     assert!(packed.len() < text.len() / 3, "{} of {}", packed.len(), text.len());
     assert_eq!(decompress(&packed).unwrap(), text);

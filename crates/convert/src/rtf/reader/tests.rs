@@ -43,7 +43,10 @@ fn fromtext_gives_the_text() {
 Second\tab line\htmlrtf  rtf only\htmlrtf0\par
 }";
     assert_eq!(encapsulation(rtf), Encapsulation::Text);
-    assert_eq!(extract_text(rtf).unwrap().unwrap(), "ignored? no: text mode copies tagsHello\r\nSecond\tline\r\n");
+    assert_eq!(
+        extract_text(rtf).unwrap().unwrap(),
+        "ignored? no: text mode copies tagsHello\r\nSecond\tline\r\n"
+    );
     assert_eq!(extract_html(rtf).unwrap(), None);
 }
 
@@ -66,7 +69,10 @@ fn nesting_beyond_the_limit_is_an_error_with_the_offset() {
     let mut deep = b"{\\rtf1 ".to_vec();
     deep.extend(std::iter::repeat_n(b'{', MAX_GROUP_DEPTH + 5));
     let err = to_plain_text(&deep).unwrap_err();
-    assert_eq!(err, ConvertError::GroupTooDeep { offset: 7 + MAX_GROUP_DEPTH - 1, limit: MAX_GROUP_DEPTH });
+    assert_eq!(
+        err,
+        ConvertError::GroupTooDeep { offset: 7 + MAX_GROUP_DEPTH - 1, limit: MAX_GROUP_DEPTH }
+    );
     let mut html = b"{\\rtf1\\fromhtml1 ".to_vec();
     html.extend(std::iter::repeat_n(b'{', MAX_GROUP_DEPTH + 5));
     assert!(matches!(extract_html(&html), Err(ConvertError::GroupTooDeep { .. })));
@@ -80,11 +86,17 @@ fn malformed_escapes_are_errors_naming_the_offset() {
     );
     assert!(matches!(to_plain_text(br"{\rtf1 \"), Err(ConvertError::Malformed { offset: 7, .. })));
     let long = format!("{{\\rtf1 \\{} }}", "a".repeat(40));
-    assert!(matches!(to_plain_text(long.as_bytes()), Err(ConvertError::Malformed { offset: 7, .. })));
+    assert!(matches!(
+        to_plain_text(long.as_bytes()),
+        Err(ConvertError::Malformed { offset: 7, .. })
+    ));
 }
 
 #[test]
 fn unbalanced_braces_and_huge_parameters_do_not_panic() {
     assert_eq!(to_plain_text(b"}}}{\\rtf1 x}}}y").unwrap(), "xy");
-    assert_eq!(to_plain_text(b"{\\rtf1\\u99999999999999 \\bin99999999999 abc}").unwrap(), "\u{ffff}");
+    assert_eq!(
+        to_plain_text(b"{\\rtf1\\u99999999999999 \\bin99999999999 abc}").unwrap(),
+        "\u{ffff}"
+    );
 }
