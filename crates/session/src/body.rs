@@ -123,10 +123,10 @@ impl Item {
         if let Some(html) = self.stored_html()? {
             return Ok(Some(html));
         }
-        if let Some(rtf) = self.rtf_body()? {
-            if let Some(html) = rtf::extract_html(&rtf).map_err(|e| corrupt("RTF body", e))? {
-                return Ok(Some(html));
-            }
+        if let Some(rtf) = self.rtf_body()?
+            && let Some(html) = rtf::extract_html(&rtf).map_err(|e| corrupt("RTF body", e))?
+        {
+            return Ok(Some(html));
         }
         Ok(self.body()?.map(|text| html_from_text(&text)))
     }

@@ -312,7 +312,7 @@ impl<'a> Encoder<'a> {
             }
             let next = self.prev[source % DICT_SIZE] as usize;
             // Entries older than the window may have been overwritten by newer positions.
-            if next == 0 || next - 1 >= source {
+            if next == 0 || next > source {
                 break;
             }
             candidate = next;

@@ -470,11 +470,8 @@ impl<'a> Reader<'a> {
 
     fn symbol(&mut self, state: &GroupState, symbol: u8) {
         match symbol {
-            b'\\' | b'{' | b'}' => {
-                if !self.take_fallback() {
-                    self.push_byte(state, symbol);
-                }
-            }
+            b'\\' | b'{' | b'}' if !self.take_fallback() => self.push_byte(state, symbol),
+            b'\\' | b'{' | b'}' => {}
             b'~' => self.push_str(state, "\u{a0}"),
             b'_' => self.push_str(state, "\u{2011}"),
             b'\r' | b'\n' => self.push_str(state, "\r\n"),
