@@ -244,6 +244,19 @@ pub enum ItemCommand {
     },
     /// Delete an item: it moves to Deleted Items (from there it is deleted for good).
     Delete { entry_id: String },
+    /// Print an item's body (Body, HTMLBody or RTFBody), or write it to a file.
+    Body {
+        entry_id: String,
+        /// plain (Body), html (HTMLBody) or rtf (RTFBody) [default: the item's BodyFormat].
+        #[arg(long, value_enum)]
+        format: Option<crate::body_cmd::BodyFormatArg>,
+        /// Write the body to this file instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The store ID (hex) to open it in.
+        #[arg(long)]
+        store: Option<String>,
+    },
 }
 
 /// Session errors: bad input (exit 2) for what the user typed wrong, else the MAPI code (exit 1).
@@ -380,6 +393,9 @@ fn absolutize(command: &mut SessionCommand, cwd: &Path) {
     match command {
         SessionCommand::Store { command: StoreCommand::Add { path, .. }, .. } => fix_path(path),
         SessionCommand::Store { command: StoreCommand::Remove { store }, .. } => fix_store(store),
+        SessionCommand::Item { command: ItemCommand::Body { out: Some(path), .. }, .. } => {
+            fix_path(path)
+        }
         SessionCommand::Folders { store: Some(store), .. }
         | SessionCommand::DefaultFolder { store: Some(store), .. }
         | SessionCommand::Items { store: Some(store), .. } => fix_store(store),
@@ -1106,6 +1122,7 @@ fn item_view(item: &Item, properties: bool) -> Result<serde_json::Value, CliErro
         "message_class": item.message_class(),
         "subject": item.subject().map_err(f)?,
         "body": item.body().map_err(f)?,
+        "body_format": item.body_format().map_err(f)?.name(),
         "received_time": item.received_time().map_err(f)?,
         "sent_on": item.sent_on().map_err(f)?,
         "sender_name": item.sender_name().map_err(f)?,
@@ -1302,6 +1319,15 @@ fn item_cmd(ns: &NameSpace, command: ItemCommand, out: Output) -> Result<(), Cli
                 "subject": subject,
             });
             out.emit(&doc, |w| writeln!(w, "{}", item.entry_id().unwrap_or_default()))
+        }
+        ItemCommand::Body { entry_id, format, out: out_path, store } => {
+            let store_id = match store {
+                Some(store) => Some(ns.find_store(&store).map_err(lookup_failed)?.store_id()),
+                None => None,
+            };
+            let item =
+                ns.get_item_from_id(&entry_id, store_id.as_deref()).map_err(lookup_failed)?;
+            crate::body_cmd::item_body(&item, &entry_id, format, out_path.as_deref(), out)
         }
         ItemCommand::Delete { entry_id } => {
             let item = ns.get_item_from_id(&entry_id, None).map_err(lookup_failed)?;

@@ -32,6 +32,8 @@ fn bad_input_exits_2_in_every_subcommand_with_a_json_error_document() {
         &["item", "get", "000102"],
         &["item", "get", &foreign],
         &["item", "delete", "XYZ"],
+        &["item", "body", "XYZ"],
+        &["item", "body", &foreign],
         &["item", "delete", &foreign],
         &["folder", "get", "XYZ"],
         &["folder", "get", &foreign],

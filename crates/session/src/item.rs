@@ -326,15 +326,6 @@ impl Item {
         self.set(tags::PidTagSubject, PropValue::String(subject.to_owned()))
     }
 
-    /// `Body`: the plain-text body.
-    pub fn body(&self) -> SessionResult<Option<String>> {
-        self.text_of(tags::PidTagBody)
-    }
-
-    pub fn set_body(&self, body: &str) -> SessionResult<()> {
-        self.set(tags::PidTagBody, PropValue::String(body.to_owned()))
-    }
-
     /// `Categories` (`PidNameKeywords`).
     pub fn categories(&self) -> SessionResult<Vec<String>> {
         Ok(match self.catalog_value(&catalog::names::PidNameKeywords)? {

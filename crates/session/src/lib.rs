@@ -20,6 +20,7 @@
 pub mod application;
 pub mod attachments;
 pub mod backend;
+pub mod body;
 pub mod categories;
 pub mod error;
 pub mod events;
@@ -40,6 +41,7 @@ pub use application::{Application, VERSION};
 pub use attachments::{
     AddAttachmentOptions, Attachment, AttachmentInfo, AttachmentSource, Attachments,
 };
+pub use body::OlBodyFormat;
 pub use categories::Category;
 pub use error::{SessionError, SessionResult};
 pub use events::{
