@@ -167,7 +167,8 @@ fn make_case(rng: &mut Rng, kind: usize, end: usize) -> Case {
     deleted.sort_unstable();
     deleted.dedup();
     p.deleted_instance_dates = deleted.iter().map(|d| (d * MINUTES_PER_DAY) as u32).collect();
-    oracle["exdates"] = json!(deleted.iter().map(|d| format(d * MINUTES_PER_DAY)).collect::<Vec<_>>());
+    oracle["exdates"] =
+        json!(deleted.iter().map(|d| format(d * MINUTES_PER_DAY)).collect::<Vec<_>>());
     let recurrence = AppointmentRecurrence {
         pattern: p,
         reader_version2: READER_VERSION2,
@@ -193,7 +194,12 @@ fn run_oracle(cases: &[Value]) -> Option<Vec<Vec<String>>> {
         Ok(child) => child,
         Err(err) => return missing(&format!("python3: {err}")),
     };
-    child.stdin.take().unwrap().write_all(serde_json::to_string(cases).unwrap().as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(cases).unwrap().as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);

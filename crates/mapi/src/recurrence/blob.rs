@@ -409,6 +409,8 @@ impl OverrideFlags {
     pub const SUBTYPE: u16 = 0x0080;
     pub const APPT_COLOR: u16 = 0x0100;
     pub const EXCEPTIONAL_BODY: u16 = 0x0200;
+    /// Every flag 2.2.1.44.2 defines.
+    pub const KNOWN: u16 = 0x03FF;
 
     pub const fn has(self, flag: u16) -> bool {
         self.0 & flag != 0
@@ -441,9 +443,10 @@ pub struct ExceptionInfo {
 }
 
 impl ExceptionInfo {
-    /// The override flags the present fields call for.
+    /// The override flags the present fields call for, with the bits the specification does
+    /// not define kept as read (found by fuzzing: dropping them broke round trips).
     pub fn flags(&self) -> OverrideFlags {
-        let mut flags = 0;
+        let mut flags = self.override_flags.0 & !OverrideFlags::KNOWN;
         let mut set = |present: bool, flag: u16| {
             if present {
                 flags |= flag;

@@ -96,6 +96,17 @@ fn every_truncation_of_the_example_is_an_error_with_an_offset_never_a_panic() {
 }
 
 #[test]
+fn undefined_override_flags_survive_a_round_trip() {
+    // The first fuzzing find: OverrideFlags 0x0411 (0x0400 is undefined) lost its bit.
+    let mut blob = spec_blob();
+    let at = blob.windows(2).position(|w| w == [0x11, 0x00]).unwrap();
+    blob[at + 1] = 0x04;
+    let rec = AppointmentRecurrence::parse(&blob).unwrap();
+    assert_eq!(rec.exceptions[0].0.flags().0, 0x0411);
+    assert_eq!(rec.to_bytes().unwrap(), blob);
+}
+
+#[test]
 fn huge_counts_are_refused_before_any_allocation() {
     let mut blob = spec_blob();
     // DeletedInstanceCount sits after 4+2+2+2+4+4+4 header bytes, the 4-byte mask and
