@@ -853,3 +853,15 @@ fn range_of(
     }
     Some((lower?, upper?))
 }
+
+/// An instant as the CLI and scripts write one: RFC 3339 / ISO 8601 with an offset or `Z`,
+/// else the date forms filters take (`YYYY-MM-DD[ HH:MM[:SS]]`, `M/D/YYYY [h:mm [AM|PM]]`)
+/// in the session's local time zone. `None` when the text is neither.
+pub fn parse_instant(text: &str) -> Option<Timestamp> {
+    let text = text.trim();
+    if let Ok(moment) = text.parse::<Timestamp>() {
+        return Some(moment);
+    }
+    let civil = crate::filter::translate::parse_civil_date(text)?;
+    TimeZone::system().to_timestamp(civil).ok()
+}

@@ -34,7 +34,8 @@ pub mod store;
 
 pub use application::{Application, VERSION};
 pub use calendar::{
-    AppointmentOccurrence, OlRecurrenceType, RecurrenceException, RecurrencePattern,
+    AppointmentOccurrence, OlRecurrenceType, RecurrenceException, RecurrencePattern, expand_folder,
+    parse_instant,
 };
 pub use error::{SessionError, SessionResult};
 pub use events::{
