@@ -415,10 +415,11 @@ impl AppointmentItem {
                 let value = |i: usize| row.get(i).map(|v| v.value.clone());
                 let recipient_type = value(1).and_then(|v| v.as_i32()).unwrap_or(0);
                 let flags = value(2).and_then(|v| v.as_i32()).unwrap_or(0);
-                if recipient_type == kind && flags & RECIP_ORGANIZER == 0 {
-                    if let Some(name) = text(value(0)) {
-                        names.push(name);
-                    }
+                if recipient_type == kind
+                    && flags & RECIP_ORGANIZER == 0
+                    && let Some(name) = text(value(0))
+                {
+                    names.push(name);
                 }
             }
         }

@@ -42,7 +42,10 @@ fn tool_missing(what: &str) -> bool {
 }
 
 /// Every recurring VEVENT readpst exports: SUMMARY → (DTSTART, RRULE, EXDATEs).
-fn readpst_events(pst: &Path) -> Option<BTreeMap<String, (String, String, Vec<String>)>> {
+/// DTSTART, RRULE and EXDATEs of one exported event.
+type Exported = (String, String, Vec<String>);
+
+fn readpst_events(pst: &Path) -> Option<BTreeMap<String, Exported>> {
     let out = tempfile::tempdir().unwrap();
     let status = Command::new("readpst")
         .args(["-e", "-q", "-o"])
@@ -136,10 +139,10 @@ fn all_folders(folder: &Folder, out: &mut Vec<Folder>) {
 fn recurring_appointments(folder: &Folder) -> Vec<AppointmentItem> {
     let mut found = Vec::new();
     for item in folder.items().iter().unwrap() {
-        if let TypedItem::Appointment(appointment) = item.unwrap().typed() {
-            if appointment.is_recurring().unwrap() {
-                found.push(appointment);
-            }
+        if let TypedItem::Appointment(appointment) = item.unwrap().typed()
+            && appointment.is_recurring().unwrap()
+        {
+            found.push(appointment);
         }
     }
     found

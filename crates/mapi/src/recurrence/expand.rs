@@ -52,9 +52,9 @@ impl MonthRule {
             MonthRule::Day(day) => first + day.min(length) - 1,
             MonthRule::LastDay => first + length - 1,
             MonthRule::Nth { days, nth } => {
-                let matching = (0..length).filter(|d| days & (1 << weekday(first + d)) != 0);
+                let mut matching = (0..length).filter(|d| days & (1 << weekday(first + d)) != 0);
                 if nth >= 5 {
-                    first + matching.last().unwrap_or(length - 1)
+                    first + matching.next_back().unwrap_or(length - 1)
                 } else {
                     // Every weekday occurs at least four times a month, so the nth exists.
                     first + matching.clone().nth(nth as usize - 1).unwrap_or(0)
