@@ -302,7 +302,6 @@ pub struct Occurrence {
 #[derive(Debug)]
 pub struct Occurrences<'a> {
     recurrence: &'a AppointmentRecurrence,
-    zone: &'a SeriesTimeZone,
     instances: SeriesInstances,
     from: Timestamp,
     to: Timestamp,
@@ -312,6 +311,8 @@ pub struct Occurrences<'a> {
     next_exception: usize,
     pending: Option<Occurrence>,
     instances_done: bool,
+    starts: super::timezone::LocalConverter<'a>,
+    ends: super::timezone::LocalConverter<'a>,
 }
 
 impl AppointmentRecurrence {
@@ -358,7 +359,6 @@ impl AppointmentRecurrence {
         exceptions.sort_by_key(|o| (o.start, o.end));
         Ok(Occurrences {
             recurrence: self,
-            zone,
             instances,
             from,
             to,
@@ -368,6 +368,8 @@ impl AppointmentRecurrence {
             next_exception: 0,
             pending: None,
             instances_done: false,
+            starts: zone.converter(),
+            ends: zone.converter(),
         })
     }
 
@@ -395,12 +397,12 @@ impl Occurrences<'_> {
             }
             let local_start = day * MINUTES_PER_DAY + i64::from(self.recurrence.start_time_offset);
             let local_end = local_start + self.recurrence.duration_minutes();
-            let start = self.zone.to_timestamp(local_start)?;
+            let start = self.starts.to_timestamp(local_start)?;
             if start >= self.to {
                 self.instances_done = true;
                 break;
             }
-            let end = self.zone.to_timestamp(local_end)?.max(start);
+            let end = self.ends.to_timestamp(local_end)?.max(start);
             if overlaps(start, end, self.from, self.to) {
                 return Ok(Some(Occurrence {
                     start,

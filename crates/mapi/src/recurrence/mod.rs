@@ -26,7 +26,7 @@ pub use blob::{
 pub use civil::{LocalMinutes, MINUTES_PER_DAY, NO_END_DATE, civil_to_minutes, minutes_to_civil};
 pub use expand::{Occurrence, Occurrences, SeriesInstances};
 pub use timezone::{
-    DefinitionRule, SeriesTimeZone, SystemTime, TZRULE_FLAG_EFFECTIVE_TZREG,
+    DefinitionRule, LocalConverter, SeriesTimeZone, SystemTime, TZRULE_FLAG_EFFECTIVE_TZREG,
     TZRULE_FLAG_RECUR_CURRENT_TZREG, TimeZoneDefinition, TimeZoneRule, TimeZoneStruct,
 };
 

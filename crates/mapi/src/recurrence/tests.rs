@@ -207,6 +207,46 @@ fn wall_clock_time_stays_fixed_across_daylight_saving_changes() {
 }
 
 #[test]
+fn the_caching_converter_answers_exactly_as_the_zone_does_across_transitions() {
+    let eastern = TimeZoneRule {
+        bias: 300,
+        standard_bias: 0,
+        daylight_bias: -60,
+        standard_date: SystemTime { month: 11, day: 1, hour: 2, ..Default::default() },
+        daylight_date: SystemTime { month: 3, day: 2, hour: 2, ..Default::default() },
+    };
+    let definition = TimeZoneDefinition {
+        key_name: Vec::new(),
+        rules: vec![
+            DefinitionRule { flags: 0, year: 2000, reserved: [0; 14], rule: eastern },
+            DefinitionRule {
+                flags: TZRULE_FLAG_EFFECTIVE_TZREG,
+                year: 2024,
+                reserved: [0; 14],
+                rule: TimeZoneRule { bias: -60, ..Default::default() },
+            },
+        ],
+    };
+    for zone in [
+        SeriesTimeZone::from_struct(&TimeZoneStruct::from_rule(&eastern)).unwrap(),
+        SeriesTimeZone::from_definition(&definition).unwrap(),
+    ] {
+        let mut converter = zone.converter();
+        let start = i64::from(minutes(2022, 1, 1, 0, 0));
+        let end = i64::from(minutes(2025, 1, 1, 0, 0));
+        let mut local = start;
+        while local < end {
+            assert_eq!(
+                converter.to_timestamp(local).unwrap(),
+                zone.to_timestamp(local).unwrap(),
+                "{local}"
+            );
+            local += 15;
+        }
+    }
+}
+
+#[test]
 fn a_series_without_end_expands_lazily_and_only_inside_the_range() {
     let p = pattern(Pattern::Day, RecurFrequency::Daily, 1440, minutes(1700, 1, 1, 0, 0));
     let rec = series(p, 0, 30);

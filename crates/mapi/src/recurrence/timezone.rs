@@ -389,6 +389,12 @@ impl SeriesTimeZone {
             .map_err(|err| RecurrenceError::Pattern(format!("local time {civil}: {err}")))
     }
 
+    /// A converter for local times that mostly increase (an expansion): it remembers the
+    /// offset until the zone's next transition, so jiff is asked once per offset change.
+    pub fn converter(&self) -> LocalConverter<'_> {
+        LocalConverter { zone: self, from: i64::MAX, until: i64::MIN, offset_minutes: 0 }
+    }
+
     /// The local time of an instant (minutes since 1601, seconds dropped).
     pub fn to_local(&self, moment: Timestamp) -> LocalMinutes {
         // The year's rule is chosen by the UTC year; a rule change on 1 January can only be off
@@ -396,5 +402,58 @@ impl SeriesTimeZone {
         let utc_year = i64::from(moment.to_zoned(TimeZone::UTC).year());
         let zone = self.zone_for_year(utc_year);
         super::civil::civil_to_minutes(zone.to_datetime(moment))
+    }
+}
+
+/// Seconds from 1601-01-01 to 1970-01-01.
+const EPOCH_1601_SECONDS: i64 = 11_644_473_600;
+
+/// [`SeriesTimeZone::to_timestamp`] with the current offset cached between transitions.
+/// The answers are exactly those of `to_timestamp`: a local time outside the cached stretch
+/// (before it, at or after the next transition, where gaps and overlaps live) asks jiff again.
+#[derive(Debug)]
+pub struct LocalConverter<'a> {
+    zone: &'a SeriesTimeZone,
+    from: LocalMinutes,
+    until: LocalMinutes,
+    /// UTC = local - offset.
+    offset_minutes: i64,
+}
+
+impl LocalConverter<'_> {
+    pub fn to_timestamp(&mut self, local: LocalMinutes) -> RecurrenceResult<Timestamp> {
+        if local >= self.from && local < self.until {
+            let seconds = (local - self.offset_minutes) * 60 - EPOCH_1601_SECONDS;
+            return Timestamp::from_second(seconds).map_err(|err| {
+                RecurrenceError::Pattern(format!("local time {local} is out of range: {err}"))
+            });
+        }
+        let moment = self.zone.to_timestamp(local)?;
+        let civil_year = minutes_to_civil(local).map(|c| i64::from(c.year())).unwrap_or(0);
+        let zone = self.zone.zone_for_year(civil_year);
+        let offset = i64::from(zone.to_offset(moment).seconds()) / 60;
+        // Only cache a time that maps back to itself (not one a DST gap moved).
+        let utc_minutes = (moment.as_second() + EPOCH_1601_SECONDS).div_euclid(60);
+        if utc_minutes + offset != local || moment.subsec_nanosecond() != 0 {
+            self.until = i64::MIN;
+            return Ok(moment);
+        }
+        let mut until = match zone.following(moment).next() {
+            // The transition instant in the local time in force before it.
+            Some(transition) => {
+                (transition.timestamp().as_second() + EPOCH_1601_SECONDS).div_euclid(60) + offset
+            }
+            None => i64::MAX,
+        };
+        if self.zone.rules.len() > 1 {
+            // Another rule may start with the next year.
+            let next_year =
+                super::civil::day_number(civil_year + 1, 1, 1) * super::civil::MINUTES_PER_DAY;
+            until = until.min(next_year);
+        }
+        self.from = local;
+        self.until = until;
+        self.offset_minutes = offset;
+        Ok(moment)
     }
 }
