@@ -79,7 +79,9 @@ pub enum SessionCommand {
         command: FolderCommand,
     },
     /// The items of a folder (a default-folder kind, a folder path \\Store\Inbox, or an entry
-    /// ID), optionally filtered (Jet or DASL) and sorted.
+    /// ID), optionally filtered (Jet or DASL) and sorted. With --start and --end: the
+    /// occurrences in that range, recurring appointments expanded (`items calendar --start D
+    /// --end D`).
     Items {
         #[command(flatten)]
         profile: ProfileArg,
@@ -99,6 +101,8 @@ pub enum SessionCommand {
         /// Show at most this many items.
         #[arg(long)]
         limit: Option<usize>,
+        #[command(flatten)]
+        range: crate::calendar_cmd::RangeArgs,
     },
     /// Items by entry ID: show, create, delete.
     Item {
@@ -453,9 +457,27 @@ pub fn run(
                 ns.get_folder_from_id(&entry_id, store.as_deref()).map_err(lookup_failed)?;
             emit_folder(&folder, out)
         }
-        SessionCommand::Items { profile, folder, store, filter, sort, descending, limit } => {
+        SessionCommand::Items {
+            profile,
+            folder,
+            store,
+            filter,
+            sort,
+            descending,
+            limit,
+            range,
+        } => {
             let ns = logon(sessions, &profile)?;
             let folder = resolve_folder(&ns, &folder, store.as_deref())?;
+            if range.is_requested() {
+                if filter.is_some() || sort.is_some() || descending {
+                    return Err(CliError::bad_input(
+                        "--start/--end list occurrences by start; --filter, --sort and \
+                         --descending do not apply to them",
+                    ));
+                }
+                return crate::calendar_cmd::run(&folder, &range, limit, out);
+            }
             items_cmd(&folder, filter.as_deref(), sort.as_deref(), descending, limit, out)
         }
         SessionCommand::Item { profile, command } => {

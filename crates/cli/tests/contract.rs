@@ -62,6 +62,12 @@ fn bad_input_exits_2_in_every_subcommand_with_a_json_error_document() {
         &["items", "inbox", "--filter", "[Subject] ="],
         &["items", "inbox", "--filter", "[ReceivedTime] > '31/12/2024'"],
         &["items", "inbox", "--sort", "Nonsense"],
+        // Occurrence ranges: malformed dates, a start after the end, half a range.
+        &["items", "calendar", "--start", "yesterday", "--end", "2024-01-01"],
+        &["items", "calendar", "--start", "2024-01-01", "--end", "2024-13-01"],
+        &["items", "calendar", "--start", "2024-02-01", "--end", "2024-01-01"],
+        &["items", "calendar", "--start", "2024-01-01"],
+        &["items", "calendar", "--start", "2024-01-01", "--end", "2024-02-01", "--sort", "Start"],
         // Empty or invalid values.
         &["item", "create", "inbox", "--subject", "x", "--class", ""],
         &["item", "create", "inbox", "--subject", "x", "--class", "IPM.Note."],

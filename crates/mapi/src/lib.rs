@@ -14,6 +14,7 @@ pub mod outlook;
 pub mod prop_tag;
 pub mod prop_type;
 pub mod provider;
+pub mod recurrence;
 pub mod restriction;
 pub mod rights;
 pub mod value;

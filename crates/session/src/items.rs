@@ -25,6 +25,8 @@ pub struct Items {
     restriction: Option<Restriction>,
     sort: Option<SortOrderSet>,
     find: Mutex<Option<Box<dyn Table>>>,
+    /// `IncludeRecurrences`: expand recurring appointments (see calendar.rs).
+    include_recurrences: bool,
 }
 
 impl Clone for Items {
@@ -34,6 +36,7 @@ impl Clone for Items {
             restriction: self.restriction.clone(),
             sort: self.sort.clone(),
             find: Mutex::new(None),
+            include_recurrences: self.include_recurrences,
         }
     }
 }
@@ -94,7 +97,13 @@ fn unknown_field(field: &str) -> SessionError {
 
 impl Items {
     pub(crate) fn new(folder: Folder) -> Items {
-        Items { folder, restriction: None, sort: None, find: Mutex::new(None) }
+        Items {
+            folder,
+            restriction: None,
+            sort: None,
+            find: Mutex::new(None),
+            include_recurrences: false,
+        }
     }
 
     pub fn folder(&self) -> &Folder {
@@ -151,7 +160,23 @@ impl Items {
             restriction: Some(restriction),
             sort: self.sort.clone(),
             find: Mutex::new(None),
+            include_recurrences: self.include_recurrences,
         }
+    }
+
+    /// `Items.IncludeRecurrences`: with a sort on Start and a Start/End restriction,
+    /// [`Items::occurrences`] expands recurring appointments (calendar.rs).
+    pub fn include_recurrences(&self) -> bool {
+        self.include_recurrences
+    }
+
+    pub fn set_include_recurrences(&mut self, include: bool) {
+        self.include_recurrences = include;
+    }
+
+    /// The sort order in force, if any.
+    pub fn sort_order(&self) -> Option<&SortOrderSet> {
+        self.sort.as_ref()
     }
 
     /// `Items.Sort(Property, Descending)`: reorders this collection and resets `find_next`.

@@ -21,6 +21,7 @@ pub mod application;
 pub mod attachments;
 pub mod backend;
 pub mod body;
+pub mod calendar;
 pub mod categories;
 pub mod error;
 pub mod events;
@@ -42,6 +43,10 @@ pub use attachments::{
     AddAttachmentOptions, Attachment, AttachmentInfo, AttachmentSource, Attachments,
 };
 pub use body::OlBodyFormat;
+pub use calendar::{
+    AppointmentOccurrence, OlRecurrenceType, RecurrenceException, RecurrencePattern, expand_folder,
+    parse_instant,
+};
 pub use categories::Category;
 pub use error::{SessionError, SessionResult};
 pub use events::{

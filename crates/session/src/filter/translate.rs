@@ -357,7 +357,7 @@ impl Translator<'_, '_> {
 }
 
 /// The date forms Outpost accepts, independent of the machine's locale.
-fn parse_civil_date(text: &str) -> Option<DateTime> {
+pub(crate) fn parse_civil_date(text: &str) -> Option<DateTime> {
     let text = text.trim();
     let (date_part, time_part) = match text.find([' ', 'T']) {
         Some(index) => (&text[..index], text[index + 1..].trim()),
