@@ -170,7 +170,14 @@ impl Items {
     }
 
     /// `Items.Find(Filter)`: the first matching item, or `None`; `find_next` continues.
+    /// As in Outlook, `ci_startswith` and `ci_phrasematch` are refused here (use `restrict`).
     pub fn find(&self, filter_text: &str) -> SessionResult<Option<Item>> {
+        if filter::parse(filter_text).is_ok_and(|f| f.uses_content_indexer()) {
+            return Err(SessionError::Mapi(MapiError::invalid_parameter(format!(
+                "filter {filter_text:?}: Items.Find does not accept ci_startswith or \
+                 ci_phrasematch (Outlook raises an error too); use Restrict"
+            ))));
+        }
         let restriction = filter_restriction(self.folder.store(), filter_text)?;
         let table = self.restrict_with(restriction).table()?;
         table.set_columns(&[tags::PidTagEntryId])?;
