@@ -25,6 +25,8 @@ pub struct Items {
     restriction: Option<Restriction>,
     sort: Option<SortOrderSet>,
     find: Mutex<Option<Box<dyn Table>>>,
+    /// The GetFirst/GetNext cursor and the SetColumns list ([`crate::items_com`]).
+    pub(crate) com: crate::items_com::ComState,
 }
 
 impl Clone for Items {
@@ -34,6 +36,7 @@ impl Clone for Items {
             restriction: self.restriction.clone(),
             sort: self.sort.clone(),
             find: Mutex::new(None),
+            com: self.com.fresh(),
         }
     }
 }
@@ -94,7 +97,13 @@ fn unknown_field(field: &str) -> SessionError {
 
 impl Items {
     pub(crate) fn new(folder: Folder) -> Items {
-        Items { folder, restriction: None, sort: None, find: Mutex::new(None) }
+        Items {
+            folder,
+            restriction: None,
+            sort: None,
+            find: Mutex::new(None),
+            com: crate::items_com::ComState::default(),
+        }
     }
 
     pub fn folder(&self) -> &Folder {
@@ -151,6 +160,7 @@ impl Items {
             restriction: Some(restriction),
             sort: self.sort.clone(),
             find: Mutex::new(None),
+            com: self.com.fresh(),
         }
     }
 
@@ -166,6 +176,7 @@ impl Items {
         let order = if descending { SortOrder::descending(tag) } else { SortOrder::ascending(tag) };
         self.sort = Some(SortOrderSet::new(vec![order]));
         *self.find.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.com.reset_cursor();
         Ok(())
     }
 
@@ -225,7 +236,7 @@ impl Items {
     }
 }
 
-fn row_entry_id(row: &Row) -> Option<Vec<u8>> {
+pub(crate) fn row_entry_id(row: &Row) -> Option<Vec<u8>> {
     row.iter().find(|v| v.tag.id() == tags::PidTagEntryId.id()).and_then(|v| match &v.value {
         PropValue::Binary(id) => Some(id.clone()),
         _ => None,

@@ -25,6 +25,7 @@ pub mod filter;
 pub mod folder;
 pub mod item;
 pub mod items;
+pub mod items_com;
 pub mod namespace;
 pub mod paths;
 pub mod profile;
