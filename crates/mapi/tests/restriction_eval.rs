@@ -130,7 +130,10 @@ fn content_phrase_match_needs_consecutive_whole_words() {
     assert!(!is_true(&phrase("quarterly review"), &row), "the words must be consecutive");
     assert!(!is_true(&phrase("review résumé"), &row), "and in order");
     assert!(!is_true(&content(FuzzyMatch::PhraseMatch, exact, "RÉSUMÉ"), &row));
-    assert_eq!(FuzzyMatch::from_code(FuzzyMatch::PhraseMatch.code()), Some(FuzzyMatch::PhraseMatch));
+    assert_eq!(
+        FuzzyMatch::from_code(FuzzyMatch::PhraseMatch.code()),
+        Some(FuzzyMatch::PhraseMatch)
+    );
 }
 
 #[test]

@@ -202,7 +202,9 @@ impl Items {
     pub fn column_rows(&self) -> SessionResult<RowIter> {
         let mut columns = vec![tags::PidTagEntryId];
         match self.columns() {
-            Some(chosen) => columns.extend(chosen.into_iter().filter(|t| *t != tags::PidTagEntryId)),
+            Some(chosen) => {
+                columns.extend(chosen.into_iter().filter(|t| *t != tags::PidTagEntryId))
+            }
             None => columns.push(tags::PidTagSubject),
         }
         self.rows(&columns)

@@ -30,6 +30,7 @@ pub mod namespace;
 pub mod paths;
 pub mod profile;
 pub mod recipient;
+pub mod search;
 pub mod store;
 
 pub use application::{Application, VERSION};
@@ -48,4 +49,5 @@ pub use namespace::{AddStoreOptions, NameSpace, UnavailableStore};
 pub use paths::OutpostPaths;
 pub use profile::{Profile, ProfileRegistry, ProfileSet, StoreConfig, StoreKind, UserIdentity};
 pub use recipient::{Account, Recipient};
+pub use search::{Results, Search, SearchRow};
 pub use store::Store;

@@ -24,8 +24,10 @@ fn restriction_at(text: &str, zone: &TimeZone, now: Timestamp) -> mapi::restrict
 }
 
 fn received(at: Timestamp) -> PropertyBag {
-    PropertyBag::new()
-        .with(tags::PidTagMessageDeliveryTime.id(), PropValue::Time(FileTime::from_timestamp(at).unwrap()))
+    PropertyBag::new().with(
+        tags::PidTagMessageDeliveryTime.id(),
+        PropValue::Time(FileTime::from_timestamp(at).unwrap()),
+    )
 }
 
 fn matches(text: &str, zone: &TimeZone, now: Timestamp, at: Timestamp) -> bool {
@@ -192,7 +194,9 @@ fn ci_startswith_is_a_case_blind_prefix_and_ci_phrasematch_a_case_blind_word_mat
     assert!(!subject_matches(two, "review of the budget"));
     let filter = parse(phrase).unwrap();
     assert!(filter.uses_content_indexer());
-    assert!(!parse("@SQL=\"urn:schemas:httpmail:subject\" LIKE 'x%'").unwrap().uses_content_indexer());
+    assert!(
+        !parse("@SQL=\"urn:schemas:httpmail:subject\" LIKE 'x%'").unwrap().uses_content_indexer()
+    );
 }
 
 #[test]

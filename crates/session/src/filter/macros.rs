@@ -68,7 +68,8 @@ impl DateMacro {
     /// The local days `[first, last_exclusive)` the macro covers when today is `today`.
     pub fn days(self, today: Date) -> Option<(Date, Date)> {
         // Sunday-based: days since the week's Sunday (Sunday = 0).
-        let week_start = today.checked_sub(i64::from(today.weekday().to_sunday_zero_offset()).days()).ok()?;
+        let week_start =
+            today.checked_sub(i64::from(today.weekday().to_sunday_zero_offset()).days()).ok()?;
         let month_start = today.first_of_month();
         let add = |date: Date, days: i64| date.checked_add(days.days()).ok();
         let add_months = |date: Date, months: i32| date.checked_add(months.months()).ok();
@@ -92,7 +93,12 @@ impl DateMacro {
     pub fn range(self, now: Timestamp, zone: &TimeZone) -> Option<(Timestamp, Timestamp)> {
         let today = now.to_zoned(zone.clone()).date();
         let (first, last) = self.days(today)?;
-        let midnight = |date: Date| zone.to_ambiguous_zoned(date.to_datetime(jiff::civil::Time::midnight())).compatible().ok().map(|z| z.timestamp());
+        let midnight = |date: Date| {
+            zone.to_ambiguous_zoned(date.to_datetime(jiff::civil::Time::midnight()))
+                .compatible()
+                .ok()
+                .map(|z| z.timestamp())
+        };
         Some((midnight(first)?, midnight(last)?))
     }
 }

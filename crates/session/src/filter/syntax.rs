@@ -370,7 +370,10 @@ fn date_macro(chars: &[char], start: usize) -> Result<(Token, usize), FilterErro
     }
     let date_macro = DateMacro::from_name(&name).ok_or_else(|| {
         let known: Vec<&str> = DateMacro::ALL.iter().map(|m| m.name()).collect();
-        error(name_start, format!("unknown date macro {name:?}; expected one of {}", known.join(", ")))
+        error(
+            name_start,
+            format!("unknown date macro {name:?}; expected one of {}", known.join(", ")),
+        )
     })?;
     i = skip_spaces(i);
     if chars.get(i) != Some(&'(') {
@@ -600,12 +603,10 @@ impl Parser {
                 self.index += 1;
                 Ok(Expr::IsNull { property, negated })
             }
-            _ if self.dialect == Dialect::Dasl => {
-                Err(self.error(
+            _ if self.dialect == Dialect::Dasl => Err(self.error(
                 "expected an operator (=, <>, <, <=, >, >=, LIKE, IS NULL, ci_startswith, \
                  ci_phrasematch)",
-            ))
-            }
+            )),
             _ => Err(self.error("expected an operator (=, <>, <, <=, >, >=)")),
         }
     }

@@ -326,7 +326,10 @@ impl Translator<'_, '_> {
             _ => {
                 return Err(error(
                     property.position,
-                    format!("ci_startswith and ci_phrasematch need a text property; {} is not", property.name),
+                    format!(
+                        "ci_startswith and ci_phrasematch need a text property; {} is not",
+                        property.name
+                    ),
                 ));
             }
         };
@@ -369,7 +372,10 @@ impl Translator<'_, '_> {
             .range(self.now, self.local_zone)
             .and_then(|(s, e)| Some((FileTime::from_timestamp(s)?, FileTime::from_timestamp(e)?)))
             .ok_or_else(|| {
-                error(property.position, format!("%{}()% falls outside the dates MAPI can hold", date_macro.name()))
+                error(
+                    property.position,
+                    format!("%{}()% falls outside the dates MAPI can hold", date_macro.name()),
+                )
             })?;
         let bound = |relop, time| Restriction::Property {
             relop,
