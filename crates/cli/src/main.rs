@@ -8,6 +8,7 @@ mod mailbox_cmd;
 mod output;
 mod prop_cmd;
 mod pst_cmd;
+mod search_cmd;
 mod session_cmd;
 mod watch_cmd;
 

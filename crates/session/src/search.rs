@@ -163,9 +163,44 @@ impl Application {
         search_subfolders: bool,
         tag: &str,
     ) -> SessionResult<Search> {
-        let ns = self.session();
         let parsed = parse_dasl(filter)?;
-        let folders = resolve_scope(&ns, scope)?;
+        let folders = resolve_scope(&self.session(), scope)?;
+        self.start_search(folders, scope, parsed, filter, search_subfolders, tag)
+    }
+
+    /// `advanced_search` over folders already opened (Outpost addition: the CLI's `--scope`
+    /// takes folders the way `items` does). The scope text it reports is the folders' paths
+    /// in Outlook's form.
+    pub fn advanced_search_in(
+        &self,
+        folders: Vec<Folder>,
+        filter: &str,
+        search_subfolders: bool,
+        tag: &str,
+    ) -> SessionResult<Search> {
+        let parsed = parse_dasl(filter)?;
+        if folders.is_empty() {
+            return Err(SessionError::Mapi(MapiError::invalid_parameter(
+                "a search needs at least one folder in its scope",
+            )));
+        }
+        let mut paths = Vec::new();
+        for folder in &folders {
+            paths.push(format!("'{}'", folder.folder_path()?.replace('\'', "''")));
+        }
+        self.start_search(folders, &paths.join(", "), parsed, filter, search_subfolders, tag)
+    }
+
+    fn start_search(
+        &self,
+        folders: Vec<Folder>,
+        scope: &str,
+        parsed: Filter,
+        filter: &str,
+        search_subfolders: bool,
+        tag: &str,
+    ) -> SessionResult<Search> {
+        let ns = self.session();
         // Translate once per store now, so an unknown property fails the call itself.
         let mut stores = HashSet::new();
         for folder in &folders {
