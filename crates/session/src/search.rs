@@ -92,7 +92,7 @@ impl Results {
             (Some(a), Some(b)) => mapi::restriction::compare_text(a, b),
             (a, b) => a.is_some().cmp(&b.is_some()),
         };
-        let compare: Box<dyn Fn(&SearchRow, &SearchRow) -> Ordering> = match key.as_str() {
+        let compare: Box<RowOrder> = match key.as_str() {
             "subject" => Box::new(move |a, b| text(&a.subject, &b.subject)),
             "receivedtime" => Box::new(|a, b| a.received_time.cmp(&b.received_time)),
             "sendername" => Box::new(move |a, b| text(&a.sender_name, &b.sender_name)),
@@ -119,6 +119,9 @@ impl Results {
         Ok(())
     }
 }
+
+/// How `Results::sort` orders two rows.
+type RowOrder = dyn Fn(&SearchRow, &SearchRow) -> Ordering;
 
 #[derive(Debug, Default)]
 struct SearchState {
@@ -510,7 +513,7 @@ pub fn resolve_scope_folder(ns: &NameSpace, name: &str) -> SessionResult<Folder>
     if let Some(folder) = ns.default_store()?.root_folder()?.folder_named(name)? {
         return Ok(folder);
     }
-    if name.len() % 2 == 0 && name.chars().all(|c| c.is_ascii_hexdigit()) {
+    if name.len().is_multiple_of(2) && name.chars().all(|c| c.is_ascii_hexdigit()) {
         return ns.get_folder_from_id(name, None);
     }
     Err(SessionError::Mapi(MapiError::not_found(format!(
