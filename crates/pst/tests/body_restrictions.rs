@@ -73,9 +73,7 @@ fn a_body_restriction_reads_the_messages_and_clearing_it_restores_every_row() {
         want.sort();
         assert_eq!(got, want);
         // Sorting keeps the restriction; clearing it brings every row back.
-        table
-            .sort(&SortOrderSet::new(vec![SortOrder::ascending(t::PidTagSubject)]))
-            .unwrap();
+        table.sort(&SortOrderSet::new(vec![SortOrder::ascending(t::PidTagSubject)])).unwrap();
         assert_eq!(table.row_count().unwrap() as usize, expected.len());
         table.restrict(None).unwrap();
         assert_eq!(table.row_count().unwrap() as usize, all);
@@ -83,5 +81,8 @@ fn a_body_restriction_reads_the_messages_and_clearing_it_restores_every_row() {
         total += all;
     }
     assert!(checked_folders > 0);
-    assert!(with_word > 0 && with_word < total, "{with_word} of {total}: the word must split the corpus");
+    assert!(
+        with_word > 0 && with_word < total,
+        "{with_word} of {total}: the word must split the corpus"
+    );
 }

@@ -37,7 +37,12 @@ struct State {
 fn restriction_ids(r: &Restriction, ids: &mut BTreeSet<u16>) -> bool {
     match r {
         Restriction::And(terms) | Restriction::Or(terms) => {
-            terms.iter().fold(true, |all, t| restriction_ids(t, ids) && all)
+            // Every term is visited, so `ids` is complete even after a sub-object term.
+            let mut plain = true;
+            for term in terms {
+                plain &= restriction_ids(term, ids);
+            }
+            plain
         }
         Restriction::Not(inner) | Restriction::Count { restriction: inner, .. } => {
             restriction_ids(inner, ids)
@@ -70,7 +75,12 @@ impl PstContentsTable {
     ) -> PstContentsTable {
         let row_ids = rows.iter().flat_map(|(_, r)| r.iter().map(|v| v.tag.id())).collect();
         let view = MemoryTable::new(rows.iter().map(|(_, r)| r.clone()).collect(), columns);
-        PstContentsTable { shared, rows, row_ids, state: Mutex::new(State { view, order: None, full: true }) }
+        PstContentsTable {
+            shared,
+            rows,
+            row_ids,
+            state: Mutex::new(State { view, order: None, full: true }),
+        }
     }
 
     fn lock(&self) -> MapiResult<MutexGuard<'_, State>> {
@@ -80,7 +90,11 @@ impl PstContentsTable {
     }
 
     /// The rows whose messages match `restriction`, read from each message's properties.
-    fn matching_rows(&self, restriction: &Restriction, ids: &BTreeSet<u16>) -> MapiResult<Vec<Vec<TaggedValue>>> {
+    fn matching_rows(
+        &self,
+        restriction: &Restriction,
+        ids: &BTreeSet<u16>,
+    ) -> MapiResult<Vec<Vec<TaggedValue>>> {
         let mut filter = RowFilter::new(restriction)?;
         let mut kept = Vec::new();
         for (nid, row) in &self.rows {
