@@ -228,13 +228,10 @@ impl Application {
         let bus = self.events().clone();
         let run = move || {
             let outcome = worker.walk();
-            let mut state = worker.lock();
             if let Err(err) = outcome {
-                state.error = Some(MapiError::new(err.code(), err.to_string()));
+                worker.lock().error = Some(MapiError::new(err.code(), err.to_string()));
             }
-            state.finished = true;
-            drop(state);
-            worker.inner.done.notify_all();
+            // Raised before `results` returns, so a caller that waited has been notified too.
             bus.publish(&Event {
                 kind: EventKind::AdvancedSearchComplete,
                 profile: worker.inner.profile.clone(),
@@ -244,6 +241,8 @@ impl Application {
                 entry_ids: Vec::new(),
                 tag: Some(worker.inner.tag.clone()),
             });
+            worker.lock().finished = true;
+            worker.inner.done.notify_all();
         };
         let fallback = run.clone();
         if std::thread::Builder::new().name("outpost-search".into()).spawn(run).is_err() {

@@ -240,6 +240,23 @@ fn advanced_search_over_a_mailbox_and_a_pst_is_the_union_of_restricts_and_raises
     assert_eq!(results.sort("Nonsense", false).unwrap_err().code(), ErrorCode::InvalidParameter);
     search.stop(); // stopping a finished search changes nothing
     assert_eq!(search.results().unwrap().count(), expected.len());
+
+    // A search stopped at once keeps what it found (a subset) and still raises its event once.
+    let stopped = fx.app.advanced_search(&scope, &filter, true, "stopped").unwrap();
+    stopped.stop();
+    let partial: BTreeSet<String> =
+        stopped.results().unwrap().rows().iter().map(|r| r.entry_id_hex()).collect();
+    assert!(partial.is_subset(&expected));
+    assert!(stopped.is_complete());
+    // Each search's event once, in the order they finished: the shallow search's, then this.
+    let mut tags = Vec::new();
+    while tags.last().map(String::as_str) != Some("stopped") {
+        let event = events.recv_timeout(Duration::from_secs(30)).expect("a search event");
+        assert_eq!(event.kind, EventKind::AdvancedSearchComplete);
+        tags.push(event.tag.unwrap());
+    }
+    assert_eq!(tags, ["shallow", "stopped"]);
+    assert!(events.drain().is_empty(), "one event per search");
 }
 
 #[test]
