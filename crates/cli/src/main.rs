@@ -11,6 +11,7 @@ mod output;
 mod parts_cmd;
 mod prop_cmd;
 mod pst_cmd;
+mod search_cmd;
 mod session_cmd;
 mod watch_cmd;
 

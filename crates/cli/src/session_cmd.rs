@@ -1,5 +1,5 @@
 //! The session commands: `logon`, `profile`, `stores`, `store`, `folders`, `default-folder`,
-//! `folder`, `items`, `item`, `compare-ids`. They run the session in-process for now.
+//! `folder`, `items`, `item`, `search` (in search_cmd.rs), `compare-ids`. They run the session in-process for now.
 
 use crate::output::{CliError, Output};
 use clap::{Args, Subcommand};
@@ -145,6 +145,8 @@ pub enum SessionCommand {
         #[command(subcommand)]
         command: Option<crate::parts_cmd::CategoriesCommand>,
     },
+    /// Search folders of every store with a DASL filter (Application.AdvancedSearch).
+    Search(crate::search_cmd::SearchArgs),
     /// Whether two entry IDs name the same object (compared by meaning, not bytes).
     CompareIds {
         #[command(flatten)]
@@ -302,6 +304,10 @@ struct SessionCache {
 }
 
 impl Sessions {
+    pub(crate) fn app(&self) -> &Application {
+        &self.app
+    }
+
     pub fn new(app: Application) -> Sessions {
         Sessions { app, cache: Mutex::new(SessionCache::default()) }
     }
@@ -374,7 +380,7 @@ impl Sessions {
     }
 }
 
-fn logon(sessions: &Sessions, profile: &ProfileArg) -> Result<NameSpace, CliError> {
+pub(crate) fn logon(sessions: &Sessions, profile: &ProfileArg) -> Result<NameSpace, CliError> {
     sessions.namespace(profile.profile.as_deref())
 }
 
@@ -497,6 +503,7 @@ pub fn run(
         SessionCommand::Categories { profile, command } => {
             crate::parts_cmd::categories_cmd(&logon(sessions, &profile)?, command, out)
         }
+        SessionCommand::Search(args) => crate::search_cmd::run(sessions, args, out),
         SessionCommand::CompareIds { profile, first, second } => {
             let ns = logon(sessions, &profile)?;
             let equal = ns.compare_entry_ids(&first, &second).map_err(lookup_failed)?;

@@ -89,7 +89,8 @@ fn fuzzy_level() -> impl Strategy<Value = FuzzyLevel> {
     let mode = prop_oneof![
         Just(FuzzyMatch::FullString),
         Just(FuzzyMatch::Substring),
-        Just(FuzzyMatch::Prefix)
+        Just(FuzzyMatch::Prefix),
+        Just(FuzzyMatch::PhraseMatch)
     ];
     (mode, any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
         |(mode, ignore_case, ignore_nonspace, loose)| FuzzyLevel {

@@ -120,6 +120,23 @@ fn content_full_string_substring_and_prefix() {
 }
 
 #[test]
+fn content_phrase_match_needs_consecutive_whole_words() {
+    let row = message(); // "Quarterly Résumé review"
+    let phrase = |p: &str| content(FuzzyMatch::PhraseMatch, FuzzyLevel::ignoring_case, p);
+    assert!(is_true(&phrase("résumé"), &row));
+    assert!(is_true(&phrase("QUARTERLY résumé"), &row));
+    assert!(is_true(&phrase("résumé, review!"), &row), "punctuation separates words");
+    assert!(!is_true(&phrase("quarter"), &row), "a word prefix is not a word");
+    assert!(!is_true(&phrase("quarterly review"), &row), "the words must be consecutive");
+    assert!(!is_true(&phrase("review résumé"), &row), "and in order");
+    assert!(!is_true(&content(FuzzyMatch::PhraseMatch, exact, "RÉSUMÉ"), &row));
+    assert_eq!(
+        FuzzyMatch::from_code(FuzzyMatch::PhraseMatch.code()),
+        Some(FuzzyMatch::PhraseMatch)
+    );
+}
+
+#[test]
 fn content_ignore_case_nonspace_and_loose() {
     let row = message();
     assert!(is_true(&content(FuzzyMatch::Substring, FuzzyLevel::ignoring_case, "RÉSUMÉ"), &row));

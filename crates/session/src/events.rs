@@ -35,6 +35,9 @@ pub enum EventKind {
     /// `Stores.BeforeStoreRemove`: a store is unmounted (raised once the removal is done:
     /// the session cannot be vetoed the way Outlook's `Cancel` argument allows).
     StoreRemove,
+    /// `Application.AdvancedSearchComplete`: a search started by `advanced_search` finished
+    /// (or was stopped); the event carries the search's tag.
+    AdvancedSearchComplete,
 }
 
 impl EventKind {
@@ -47,6 +50,7 @@ impl EventKind {
             EventKind::ItemRemove => "item_remove",
             EventKind::StoreAdd => "store_add",
             EventKind::StoreRemove => "store_remove",
+            EventKind::AdvancedSearchComplete => "advanced_search_complete",
         }
     }
 }
@@ -64,6 +68,9 @@ pub struct Event {
     pub folder_entry_id: Option<String>,
     /// The items concerned (`NewMailEx` passes a list; the other item events one each).
     pub entry_ids: Vec<String>,
+    /// `AdvancedSearchComplete`: the tag the search was started with; `None` otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
 }
 
 /// Which events a subscriber wants.

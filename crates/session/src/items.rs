@@ -27,6 +27,8 @@ pub struct Items {
     find: Mutex<Option<Box<dyn Table>>>,
     /// `IncludeRecurrences`: expand recurring appointments (see calendar.rs).
     include_recurrences: bool,
+    /// The GetFirst/GetNext cursor and the SetColumns list ([`crate::items_com`]).
+    pub(crate) com: crate::items_com::ComState,
 }
 
 impl Clone for Items {
@@ -37,6 +39,7 @@ impl Clone for Items {
             sort: self.sort.clone(),
             find: Mutex::new(None),
             include_recurrences: self.include_recurrences,
+            com: self.com.fresh(),
         }
     }
 }
@@ -103,6 +106,7 @@ impl Items {
             sort: None,
             find: Mutex::new(None),
             include_recurrences: false,
+            com: crate::items_com::ComState::default(),
         }
     }
 
@@ -161,6 +165,7 @@ impl Items {
             sort: self.sort.clone(),
             find: Mutex::new(None),
             include_recurrences: self.include_recurrences,
+            com: self.com.fresh(),
         }
     }
 
@@ -191,11 +196,19 @@ impl Items {
         let order = if descending { SortOrder::descending(tag) } else { SortOrder::ascending(tag) };
         self.sort = Some(SortOrderSet::new(vec![order]));
         *self.find.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.com.reset_cursor();
         Ok(())
     }
 
     /// `Items.Find(Filter)`: the first matching item, or `None`; `find_next` continues.
+    /// As in Outlook, `ci_startswith` and `ci_phrasematch` are refused here (use `restrict`).
     pub fn find(&self, filter_text: &str) -> SessionResult<Option<Item>> {
+        if filter::parse(filter_text).is_ok_and(|f| f.uses_content_indexer()) {
+            return Err(SessionError::Mapi(MapiError::invalid_parameter(format!(
+                "filter {filter_text:?}: Items.Find does not accept ci_startswith or \
+                 ci_phrasematch (Outlook raises an error too); use Restrict"
+            ))));
+        }
         let restriction = filter_restriction(self.folder.store(), filter_text)?;
         let table = self.restrict_with(restriction).table()?;
         table.set_columns(&[tags::PidTagEntryId])?;
@@ -243,7 +256,7 @@ impl Items {
     }
 }
 
-fn row_entry_id(row: &Row) -> Option<Vec<u8>> {
+pub(crate) fn row_entry_id(row: &Row) -> Option<Vec<u8>> {
     row.iter().find(|v| v.tag.id() == tags::PidTagEntryId.id()).and_then(|v| match &v.value {
         PropValue::Binary(id) => Some(id.clone()),
         _ => None,

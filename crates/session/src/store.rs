@@ -335,6 +335,7 @@ impl Store {
             store_id: self.store_id(),
             folder_entry_id: folder.map(mapi::hex::encode),
             entry_ids: items.iter().map(|id| mapi::hex::encode(id)).collect(),
+            tag: None,
         });
     }
 

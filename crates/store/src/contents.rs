@@ -7,7 +7,7 @@
 use crate::error::StoreResult;
 use crate::mailbox::Shared;
 use crate::{codec, sql, tags};
-use mapi::provider::{BookmarkOrigin, Row, Table, project_column, seek_from};
+use mapi::provider::{BookmarkOrigin, Row, SearchCriteria, Table, project_column, seek_from};
 use mapi::restriction::{
     PropertyBag, PropertySource, Restriction, RowFilter, SortDirection, SortOrderSet, SubObject,
     sort_rows,
@@ -24,6 +24,10 @@ pub struct ContentsTable {
     shared: Arc<Shared>,
     folder: i64,
     associated: bool,
+    /// A search folder's criteria: its rows are the matching messages of the scope folders,
+    /// evaluated whenever the view is computed (so a message saved into the scope shows up in
+    /// the next table, or after the next restrict or sort).
+    search: Option<SearchCriteria>,
     state: Mutex<State>,
 }
 
@@ -129,10 +133,16 @@ fn lock(m: &Mutex<State>) -> MapiResult<MutexGuard<'_, State>> {
 
 impl ContentsTable {
     pub fn open(shared: Arc<Shared>, folder: i64, associated: bool) -> StoreResult<ContentsTable> {
+        let search = if associated {
+            None
+        } else {
+            shared.db.read(|conn| crate::folder::load_search_criteria(conn, &shared, folder))?
+        };
         let table = ContentsTable {
             shared,
             folder,
             associated,
+            search,
             state: Mutex::new(State {
                 view: None,
                 prefix: Vec::new(),
@@ -165,6 +175,15 @@ impl ContentsTable {
             )
             .into());
         }
+        let combined;
+        let restriction = match (&self.search, restriction) {
+            (None, r) => r,
+            (Some(search), None) => Some(&search.restriction),
+            (Some(search), Some(r)) => {
+                combined = Restriction::And(vec![search.restriction.clone(), r.clone()]);
+                Some(&combined)
+            }
+        };
         if restriction.is_none() && plain_sort(order) {
             return self.sql_view(conn, order, None);
         }
@@ -241,10 +260,52 @@ impl ContentsTable {
         Ok(ids)
     }
 
-    /// Every message of the view's folder with the properties whose IDs are in `ids`.
+    /// The folders whose messages the view shows: the table's own folder, or a search
+    /// folder's scope (with the subfolders of each, breadth first, each folder once, at most
+    /// [`tags::MAX_SEARCH_DEPTH`] levels down, when the search is recursive).
+    fn source_folders(&self, conn: &Connection) -> StoreResult<Vec<i64>> {
+        let Some(search) = &self.search else { return Ok(vec![self.folder]) };
+        let mut seen = BTreeSet::new();
+        let mut order = Vec::new();
+        let mut queue = std::collections::VecDeque::new();
+        for entry_id in &search.folders {
+            // A scope folder deleted since the search was saved simply contributes nothing.
+            if let Ok(crate::ids::ObjectRef::Folder(id)) = self.shared.ids.parse(entry_id)
+                && sql::folder_parent(conn, id)?.is_some()
+            {
+                queue.push_back((id, 0usize));
+            }
+        }
+        while let Some((folder, depth)) = queue.pop_front() {
+            if folder == self.folder || !seen.insert(folder) {
+                continue;
+            }
+            order.push(folder);
+            if search.recursive && depth < tags::MAX_SEARCH_DEPTH {
+                queue.extend(sql::child_folders(conn, folder)?.into_iter().map(|c| (c, depth + 1)));
+            }
+        }
+        Ok(order)
+    }
+
+    /// Every message of the view's folders with the properties whose IDs are in `ids`.
     fn load_candidates(
         &self,
         conn: &Connection,
+        ids: &BTreeSet<u16>,
+        sub_objects: bool,
+    ) -> StoreResult<Vec<Candidate>> {
+        let mut all = Vec::new();
+        for folder in self.source_folders(conn)? {
+            all.extend(self.load_folder_candidates(conn, folder, ids, sub_objects)?);
+        }
+        Ok(all)
+    }
+
+    fn load_folder_candidates(
+        &self,
+        conn: &Connection,
+        folder: i64,
         ids: &BTreeSet<u16>,
         sub_objects: bool,
     ) -> StoreResult<Vec<Candidate>> {
@@ -252,7 +313,7 @@ impl ContentsTable {
             "SELECT id FROM messages WHERE folder_id = ?1 AND associated = ?2 ORDER BY id",
         )?;
         let mut rows: Vec<Candidate> = stmt
-            .query_map(rusqlite::params![self.folder, self.associated], |r| r.get(0))?
+            .query_map(rusqlite::params![folder, self.associated], |r| r.get(0))?
             .map(|id| id.map(|id| Candidate { id, bag: PropertyBag::new() }))
             .collect::<Result<_, _>>()?;
         if !ids.is_empty() {
@@ -262,7 +323,7 @@ impl ContentsTable {
                  ON p.object_id = m.id WHERE m.folder_id = ?1 AND m.associated = ?2 \
                  AND (p.tag >> 16) IN ({list}) ORDER BY p.object_id"
             ))?;
-            let mut result = stmt.query(rusqlite::params![self.folder, self.associated])?;
+            let mut result = stmt.query(rusqlite::params![folder, self.associated])?;
             let mut at = 0;
             while let Some(row) = result.next()? {
                 let id: i64 = row.get(0)?;
@@ -304,6 +365,15 @@ impl ContentsTable {
         let Some(size) = size else {
             return Ok(None);
         };
+        // A search folder's rows are messages of other folders: their IDs name their home.
+        let home = if self.search.is_some() {
+            match sql::message_home(conn, id)? {
+                Some((home, _)) => home,
+                None => return Ok(None),
+            }
+        } else {
+            self.folder
+        };
         let props = sql::load_props(conn, id)?;
         let has_attachments: bool = conn
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM attachments WHERE message_id = ?1)")?
@@ -313,7 +383,7 @@ impl ContentsTable {
         for value in [
             TaggedValue {
                 tag: tags::ENTRY_ID,
-                value: PropValue::Binary(ids.message_entry_id(self.folder, id)),
+                value: PropValue::Binary(ids.message_entry_id(home, id)),
             },
             TaggedValue {
                 tag: tags::INSTANCE_KEY,
@@ -321,7 +391,7 @@ impl ContentsTable {
             },
             TaggedValue {
                 tag: tags::PARENT_ENTRY_ID,
-                value: PropValue::Binary(ids.folder_entry_id(self.folder)),
+                value: PropValue::Binary(ids.folder_entry_id(home)),
             },
             TaggedValue { tag: tags::OBJECT_TYPE, value: PropValue::Integer32(tags::MAPI_MESSAGE) },
             TaggedValue {
@@ -345,7 +415,7 @@ impl ContentsTable {
         // What SQL alone answers is read when rows are asked for; the rest is evaluated now,
         // so a bad restriction fails here.
         let view = match &restriction {
-            None if plain_sort(&order) => None,
+            None if plain_sort(&order) && self.search.is_none() => None,
             _ => Some(
                 self.shared
                     .db
@@ -371,7 +441,7 @@ impl ContentsTable {
         let order = state.order.clone();
         match needed {
             Some(n) if n <= state.prefix.len() => {}
-            Some(n) if restriction.is_none() && plain_sort(&order) => {
+            Some(n) if restriction.is_none() && plain_sort(&order) && self.search.is_none() => {
                 let limit = n.max(256).max(state.prefix.len() * 2);
                 let ids = self.shared.db.read(|conn| self.sql_view(conn, &order, Some(limit)))?;
                 if ids.len() < limit {
@@ -400,7 +470,7 @@ impl ContentsTable {
         if let Some(count) = state.count {
             return Ok(count);
         }
-        if state.restriction.is_none() {
+        if state.restriction.is_none() && self.search.is_none() {
             let count: i64 = self.shared.db.read(|conn| {
                 Ok(conn
                     .prepare_cached(

@@ -7,10 +7,11 @@ use crate::mailbox::Shared;
 use crate::message::{MessageHandle, clear_message, load_message, write_message};
 use crate::{sql, tags};
 use mapi::provider::{
-    DeleteFolderFlags, Folder, FolderKind, MemoryTable, Message, PropertyObject, Table,
+    DeleteFolderFlags, Folder, FolderKind, MemoryTable, Message, PropertyObject, SearchCriteria,
+    Table,
 };
 use mapi::{ErrorCode, MapiError, MapiResult, PropTag, PropValue, TaggedValue};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::sync::Arc;
 
 #[derive(Debug)]
@@ -240,7 +241,118 @@ impl PropertyObject for FolderHandle {
     }
 }
 
+/// The criteria stored on a search folder, `None` if it has none (or is no search folder).
+pub fn load_search_criteria(
+    conn: &Connection,
+    shared: &Shared,
+    folder: i64,
+) -> StoreResult<Option<SearchCriteria>> {
+    let props = sql::load_props(conn, folder)?;
+    let find = |tag: PropTag| props.iter().find(|v| v.tag == tag).map(|v| &v.value);
+    let Some(PropValue::Binary(encoded)) = find(tags::SEARCH_RESTRICTION) else {
+        return Ok(None);
+    };
+    let restriction =
+        mapi::restriction::Restriction::decode(encoded, mapi::restriction::CountWidth::Bits16)
+            .map_err(|err| {
+                MapiError::new(
+                    ErrorCode::CorruptData,
+                    format!(
+                        "search folder {folder}: its stored restriction does not decode: {err}"
+                    ),
+                )
+            })?;
+    let folders = match find(tags::SEARCH_SCOPE) {
+        Some(PropValue::MultipleBinary(ids)) => ids.clone(),
+        _ => Vec::new(),
+    };
+    let recursive = matches!(
+        find(tags::SEARCH_FLAGS),
+        Some(PropValue::Integer32(flags)) if flags & tags::RECURSIVE_SEARCH != 0
+    );
+    let _ = shared;
+    Ok(Some(SearchCriteria { restriction, folders, recursive }))
+}
+
+fn folder_kind(conn: &Connection, folder: i64) -> StoreResult<Option<FolderKind>> {
+    let kind: Option<i32> = conn
+        .query_row("SELECT kind FROM folders WHERE id = ?1", [folder], |r| r.get(0))
+        .optional()?;
+    Ok(kind.and_then(FolderKind::from_code))
+}
+
 impl Folder for FolderHandle {
+    fn set_search_criteria(&self, criteria: &SearchCriteria) -> MapiResult<()> {
+        self.shared.check_writable()?;
+        let encoded = criteria
+            .restriction
+            .encode(mapi::restriction::CountWidth::Bits16)
+            .map_err(MapiError::from)?;
+        Ok(self.shared.db.write(|tx| {
+            match folder_kind(tx, self.id)? {
+                None => return Err(MapiError::not_found("the folder was deleted").into()),
+                Some(FolderKind::Search) => {}
+                Some(_) => {
+                    return Err(MapiError::new(
+                        ErrorCode::NoSupport,
+                        "only a search folder has search criteria",
+                    )
+                    .into());
+                }
+            }
+            for entry_id in &criteria.folders {
+                let ObjectRef::Folder(scope) = self.shared.ids.parse(entry_id)? else {
+                    return Err(MapiError::invalid_parameter(
+                        "a search scope entry ID names a message, not a folder",
+                    )
+                    .into());
+                };
+                if sql::folder_parent(tx, scope)?.is_none() {
+                    return Err(MapiError::not_found(format!(
+                        "search scope folder {scope} does not exist"
+                    ))
+                    .into());
+                }
+            }
+            let flags = if criteria.recursive { tags::RECURSIVE_SEARCH } else { 0 };
+            sql::write_props(
+                tx,
+                self.id,
+                &[
+                    TaggedValue {
+                        tag: tags::SEARCH_RESTRICTION,
+                        value: PropValue::Binary(encoded),
+                    },
+                    TaggedValue {
+                        tag: tags::SEARCH_SCOPE,
+                        value: PropValue::MultipleBinary(criteria.folders.clone()),
+                    },
+                    TaggedValue { tag: tags::SEARCH_FLAGS, value: PropValue::Integer32(flags) },
+                ],
+            )
+        })?)
+    }
+
+    fn search_criteria(&self) -> MapiResult<SearchCriteria> {
+        Ok(self.shared.db.read(|conn| {
+            match folder_kind(conn, self.id)? {
+                None => return Err(MapiError::not_found("the folder was deleted").into()),
+                Some(FolderKind::Search) => {}
+                Some(_) => {
+                    return Err(MapiError::new(
+                        ErrorCode::NoSupport,
+                        "only a search folder has search criteria",
+                    )
+                    .into());
+                }
+            }
+            load_search_criteria(conn, &self.shared, self.id)?.ok_or_else(|| {
+                MapiError::new(ErrorCode::NotInitialized, "the search folder has no criteria yet")
+                    .into()
+            })
+        })?)
+    }
+
     fn entry_id(&self) -> Vec<u8> {
         self.shared.ids.folder_entry_id(self.id)
     }

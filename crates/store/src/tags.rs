@@ -35,6 +35,18 @@ pub const DEPTH: PropTag = t::PidTagDepth;
 pub const VALID_FOLDER_MASK: PropTag = t::PidTagValidFolderMask;
 pub const ATTRIBUTE_HIDDEN: PropTag = t::PidTagAttributeHidden;
 
+/// A search folder's criteria, kept as properties of the folder (Outpost's own, in the
+/// provider-defined range 0x6600–0x67FF of MS-OXPROPS 1.3.3, so no client property collides):
+/// the restriction as a stored PtypRestriction (MS-OXCDATA 2.12, 16-bit counts), the scope
+/// folders' entry IDs, and the search flags (RECURSIVE_SEARCH 0x4 when subfolders count).
+pub const SEARCH_RESTRICTION: PropTag = PropTag::new(0x6690, mapi::PropType::Binary);
+pub const SEARCH_SCOPE: PropTag = PropTag::new(0x6691, mapi::PropType::MultipleBinary);
+pub const SEARCH_FLAGS: PropTag = PropTag::new(0x6692, mapi::PropType::Integer32);
+/// RECURSIVE_SEARCH (MS-OXCFOLD 2.2.1.4.1).
+pub const RECURSIVE_SEARCH: i32 = 0x0000_0004;
+/// How deep a recursive search folder looks below each scope folder.
+pub const MAX_SEARCH_DEPTH: usize = 64;
+
 /// MSGFLAG_READ (MS-OXCMSG 2.2.1.6).
 pub const MSGFLAG_READ: i32 = 0x0001;
 /// MSGFLAG_UNSENT.

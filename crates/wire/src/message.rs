@@ -52,7 +52,8 @@ impl From<ErrorBody> for MapiError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {
     pub subscription: u64,
-    /// `new_mail`, `item_add`, `item_change`, `item_remove`, `store_add`, `store_remove`.
+    /// `new_mail`, `item_add`, `item_change`, `item_remove`, `store_add`, `store_remove`,
+    /// `advanced_search_complete`.
     pub event: String,
     #[serde(default)]
     pub data: serde_json::Value,

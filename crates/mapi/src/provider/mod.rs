@@ -27,7 +27,7 @@ pub use special::{
 };
 pub use table::{BookmarkOrigin, MemoryTable, Row, Table, project_column, seek_from};
 
-use crate::{MapiError, MapiResult, NamedProperty, PropTag, PropValue, TaggedValue};
+use crate::{ErrorCode, MapiError, MapiResult, NamedProperty, PropTag, PropValue, TaggedValue};
 use std::fmt;
 use std::io::Read;
 
@@ -202,6 +202,18 @@ pub trait MessageStore: PropertyObject {
     }
 }
 
+/// What a search folder shows (`IMAPIContainer::SetSearchCriteria` / `GetSearchCriteria`):
+/// the messages of the scope folders (and, if `recursive`, their subfolders) that match the
+/// restriction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchCriteria {
+    pub restriction: crate::restriction::Restriction,
+    /// Entry IDs of the folders searched.
+    pub folders: Vec<Vec<u8>>,
+    /// RECURSIVE_SEARCH: the scope folders' subfolders too.
+    pub recursive: bool,
+}
+
 /// How `Folder::delete_folder` treats a folder that is not empty (`DEL_MESSAGES`,
 /// `DEL_FOLDERS` of `IMAPIFolder::DeleteFolder`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -275,6 +287,20 @@ pub trait Folder: PropertyObject {
 
     /// Deletes every message and subfolder (`EmptyFolder`); FAI messages too if `associated`.
     fn empty(&self, associated: bool) -> MapiResult<()>;
+
+    /// Sets what a search folder shows (`SetSearchCriteria`); its contents table then lists
+    /// the matching messages of the scope. A folder that is not a search folder, or a store
+    /// without search folders, answers `MAPI_E_NO_SUPPORT`.
+    fn set_search_criteria(&self, criteria: &SearchCriteria) -> MapiResult<()> {
+        let _ = criteria;
+        Err(MapiError::new(ErrorCode::NoSupport, "this store has no search folders"))
+    }
+
+    /// The criteria of a search folder (`GetSearchCriteria`); `MAPI_E_NOT_INITIALIZED` for a
+    /// search folder that has none yet, `MAPI_E_NO_SUPPORT` elsewhere.
+    fn search_criteria(&self) -> MapiResult<SearchCriteria> {
+        Err(MapiError::new(ErrorCode::NoSupport, "this store has no search folders"))
+    }
 }
 
 /// A change to a message's recipients (`ModifyRecipients` with `MODRECIP_ADD`,

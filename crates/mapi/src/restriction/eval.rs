@@ -17,7 +17,9 @@
 //!   widths. Values of kinds that do not compare make the restriction false.
 //! - Content restrictions: FL_IGNORECASE lower-cases both sides; FL_IGNORENONSPACE applies
 //!   Unicode canonical decomposition and drops combining marks (so "é" matches "e");
-//!   FL_LOOSE does both. On binaries the flags do not apply.
+//!   FL_LOOSE does both. On binaries the flags do not apply. The phrase mode (0x0020, an
+//!   Exchange extension) matches the value's words as consecutive whole words of the property
+//!   (words: runs of letters and digits); on binaries it never matches.
 //! - Size restrictions compare [`PropValue::byte_size`]: strings in UTF-16 for `PtypString`,
 //!   without the terminator.
 //! - Bitmask restrictions apply to integer properties; other kinds make them false.
@@ -342,6 +344,7 @@ fn content_matches(level: FuzzyLevel, found: &PropValue, needle: &PropValue) -> 
             FuzzyMatch::FullString => text == pattern,
             FuzzyMatch::Substring => text.contains(pattern.as_str()),
             FuzzyMatch::Prefix => text.starts_with(pattern.as_str()),
+            FuzzyMatch::PhraseMatch => phrase_matches(&text, &pattern),
         };
     }
     if let (Some(bytes), Some(pattern)) = (found.as_binary(), needle.as_binary()) {
@@ -351,9 +354,29 @@ fn content_matches(level: FuzzyLevel, found: &PropValue, needle: &PropValue) -> 
                 pattern.is_empty() || bytes.windows(pattern.len()).any(|w| w == pattern)
             }
             FuzzyMatch::Prefix => bytes.starts_with(pattern),
+            // Binaries have no words.
+            FuzzyMatch::PhraseMatch => false,
         };
     }
     false
+}
+
+/// Whether the words of `phrase` occur in `text` as consecutive whole words. A word is a run
+/// of letters and digits; everything else separates words. A phrase without words matches
+/// every text, as an empty substring does.
+fn phrase_matches(text: &str, phrase: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let wanted = words(phrase);
+    if wanted.is_empty() {
+        return true;
+    }
+    let found = words(text);
+    found.windows(wanted.len()).any(|window| window == wanted.as_slice())
 }
 
 fn normalise(text: &str, level: FuzzyLevel) -> String {

@@ -267,6 +267,11 @@ pub enum FuzzyMatch {
     /// FL_PREFIX (0x0002): the property starts with the value.
     #[serde(rename = "FL_PREFIX")]
     Prefix,
+    /// The value's words occur in the property as consecutive whole words (Outlook's DASL
+    /// `ci_phrasematch`). MS-OXCDATA defines no phrase mode; 0x0020 is the value Exchange's
+    /// content indexer uses for it (`FL_PHRASE_MATCH`). Words are runs of letters and digits.
+    #[serde(rename = "FL_PHRASE_MATCH")]
+    PhraseMatch,
 }
 
 impl FuzzyMatch {
@@ -275,6 +280,7 @@ impl FuzzyMatch {
             FuzzyMatch::FullString => 0x0000,
             FuzzyMatch::Substring => 0x0001,
             FuzzyMatch::Prefix => 0x0002,
+            FuzzyMatch::PhraseMatch => 0x0020,
         }
     }
 
@@ -283,6 +289,7 @@ impl FuzzyMatch {
             0x0000 => Some(FuzzyMatch::FullString),
             0x0001 => Some(FuzzyMatch::Substring),
             0x0002 => Some(FuzzyMatch::Prefix),
+            0x0020 => Some(FuzzyMatch::PhraseMatch),
             _ => None,
         }
     }

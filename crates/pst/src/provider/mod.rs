@@ -18,6 +18,7 @@
 //!   folders and messages as [`ost`] describes; the IDs this store hands out stay PST IDs.
 //! - Everything is read-only: every write answers `MAPI_E_NO_ACCESS`.
 
+mod contents;
 mod objects;
 mod ost;
 

@@ -307,7 +307,8 @@ impl Folder for PstFolder {
     }
 
     /// The rows are the contents table context's (MS-PST 2.4.4.5): only the columns it keeps,
-    /// never each message's whole property context.
+    /// never each message's whole property context; a restriction on other properties reads
+    /// them from the messages (see [`super::contents`]).
     fn contents_table(&self, associated: bool) -> MapiResult<Box<dyn Table>> {
         let table = if associated {
             self.folder.associated_contents_table()
@@ -324,8 +325,10 @@ impl Folder for PstFolder {
         };
         let shared = &self.shared;
         let folder_id = shared.entry_id(self.nid());
+        let mut nids = Vec::new();
         let rows = match &table {
             Some(table) => rows_of(table, |_, nid| {
+                nids.push(nid);
                 vec![
                     bin(t::PidTagEntryId, shared.entry_id(nid)),
                     bin(t::PidTagInstanceKey, nid.0.to_le_bytes().to_vec()),
@@ -335,7 +338,8 @@ impl Folder for PstFolder {
             None => Vec::new(),
         };
         let columns = columns_of(table.as_ref(), &[t::PidTagEntryId, t::PidTagInstanceKey]);
-        Ok(Box::new(MemoryTable::new(rows, columns)))
+        let rows = nids.into_iter().zip(rows).collect();
+        Ok(Box::new(super::contents::PstContentsTable::new(Arc::clone(shared), rows, columns)))
     }
 
     fn create_folder(

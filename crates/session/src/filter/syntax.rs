@@ -8,6 +8,7 @@
 //!
 //! Keywords are case-insensitive in both. Errors carry the 1-based character position.
 
+use super::macros::DateMacro;
 use std::fmt;
 
 /// Which language a filter was written in; it decides how property names and dates are read
@@ -80,6 +81,42 @@ pub enum Expr {
         property: PropertyRef,
         negated: bool,
     },
+    /// DASL content-indexer keywords: `ci_startswith 'x'`, `ci_phrasematch 'x y'`.
+    TextMatch {
+        property: PropertyRef,
+        mode: TextMatch,
+        value: Value,
+    },
+    /// A DASL date macro standing for a whole condition: `%today("urn:…:datereceived")%`.
+    DateMacro {
+        property: PropertyRef,
+        date_macro: DateMacro,
+    },
+}
+
+/// Which content-indexer keyword a [`Expr::TextMatch`] uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextMatch {
+    /// `ci_startswith`: the property starts with the value, ignoring case.
+    StartsWith,
+    /// `ci_phrasematch`: the value's words occur as consecutive whole words, ignoring case.
+    Phrase,
+}
+
+impl Filter {
+    /// Whether the filter uses `ci_startswith` or `ci_phrasematch` (which Outlook refuses in
+    /// `Items.Find`).
+    pub fn uses_content_indexer(&self) -> bool {
+        fn walk(expr: &Expr) -> bool {
+            match expr {
+                Expr::And(terms) | Expr::Or(terms) => terms.iter().any(walk),
+                Expr::Not(inner) => walk(inner),
+                Expr::TextMatch { .. } => true,
+                _ => false,
+            }
+        }
+        walk(&self.expr)
+    }
 }
 
 impl Expr {
@@ -127,6 +164,8 @@ enum Token {
     Op(CompareOp),
     Open,
     Close,
+    /// `%name("property")%`: the property's position is kept for later errors.
+    Macro(DateMacro, String, usize),
 }
 
 impl fmt::Display for Token {
@@ -148,6 +187,7 @@ impl fmt::Display for Token {
             }),
             Token::Open => f.write_str("("),
             Token::Close => f.write_str(")"),
+            Token::Macro(m, property, _) => write!(f, "%{}(\"{property}\")%", m.name()),
         }
     }
 }
@@ -297,10 +337,67 @@ fn tokenize(chars: &[char], start: usize) -> Result<Vec<(Token, usize)>, FilterE
                 tokens.push((Token::Word(chars[i..j].iter().collect()), at + 1));
                 i = j;
             }
+            '%' => {
+                let (token, next) = date_macro(chars, i)?;
+                tokens.push((token, at + 1));
+                i = next;
+            }
             other => return Err(error(at, format!("unexpected character {other:?}"))),
         }
     }
     Ok(tokens)
+}
+
+/// `%name("property")%` starting at `start` (the first `%`): the token and the index after it.
+/// Spaces are allowed around the parentheses.
+fn date_macro(chars: &[char], start: usize) -> Result<(Token, usize), FilterError> {
+    let error = |index: usize, message: String| FilterError { position: index + 1, message };
+    let expected = "a date macro like %today(\"urn:schemas:httpmail:datereceived\")%";
+    let skip_spaces = |mut i: usize| {
+        while chars.get(i).is_some_and(|c| c.is_whitespace()) {
+            i += 1;
+        }
+        i
+    };
+    let mut i = start + 1;
+    let name_start = i;
+    while chars.get(i).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        i += 1;
+    }
+    let name: String = chars[name_start..i].iter().collect();
+    if name.is_empty() {
+        return Err(error(start, format!("'%' must start {expected}")));
+    }
+    let date_macro = DateMacro::from_name(&name).ok_or_else(|| {
+        let known: Vec<&str> = DateMacro::ALL.iter().map(|m| m.name()).collect();
+        error(
+            name_start,
+            format!("unknown date macro {name:?}; expected one of {}", known.join(", ")),
+        )
+    })?;
+    i = skip_spaces(i);
+    if chars.get(i) != Some(&'(') {
+        return Err(error(i, format!("expected '(' after %{name}; {expected}")));
+    }
+    i = skip_spaces(i + 1);
+    if chars.get(i) != Some(&'"') {
+        return Err(error(i, format!("expected a property name in double quotes; {expected}")));
+    }
+    let property_at = i + 1;
+    let close = chars[i + 1..]
+        .iter()
+        .position(|&c| c == '"')
+        .ok_or_else(|| error(i, "property name opened with '\"' is never closed".into()))?;
+    let property: String = chars[i + 1..i + 1 + close].iter().collect();
+    i = skip_spaces(i + close + 2);
+    if chars.get(i) != Some(&')') {
+        return Err(error(i, format!("expected ')' after the property name; {expected}")));
+    }
+    i = skip_spaces(i + 1);
+    if chars.get(i) != Some(&'%') {
+        return Err(error(i, format!("expected '%' to close the date macro; {expected}")));
+    }
+    Ok((Token::Macro(date_macro, property, property_at + 1), i + 1))
 }
 
 struct Parser {
@@ -429,6 +526,23 @@ impl Parser {
     }
 
     fn condition(&mut self) -> Result<Expr, FilterError> {
+        if let Some((Token::Macro(date_macro, name, property_at), at)) =
+            self.tokens.get(self.index).cloned()
+        {
+            if self.dialect == Dialect::Jet {
+                return Err(FilterError {
+                    position: at,
+                    message: "date macros are DASL only (Outlook has no Jet form); start the \
+                              filter with @SQL="
+                        .into(),
+                });
+            }
+            self.index += 1;
+            return Ok(Expr::DateMacro {
+                property: PropertyRef { name, position: property_at },
+                date_macro,
+            });
+        }
         let property = self.property()?;
         match self.peek() {
             Some(Token::Op(op)) => {
@@ -451,6 +565,31 @@ impl Parser {
                 Ok(Expr::Like { property, pattern })
             }
             Some(Token::Word(w))
+                if self.dialect == Dialect::Dasl
+                    && (w.eq_ignore_ascii_case("ci_startswith")
+                        || w.eq_ignore_ascii_case("ci_phrasematch")) =>
+            {
+                let mode = if w.eq_ignore_ascii_case("ci_startswith") {
+                    TextMatch::StartsWith
+                } else {
+                    TextMatch::Phrase
+                };
+                self.index += 1;
+                let value = self.value()?;
+                match &value.literal {
+                    Literal::String(text) if !text.trim().is_empty() => {}
+                    _ => {
+                        return Err(FilterError {
+                            position: value.position,
+                            message: "ci_startswith and ci_phrasematch need a non-empty quoted \
+                                      string such as 'office'"
+                                .into(),
+                        });
+                    }
+                }
+                Ok(Expr::TextMatch { property, mode, value })
+            }
+            Some(Token::Word(w))
                 if self.dialect == Dialect::Dasl && w.eq_ignore_ascii_case("is") =>
             {
                 self.index += 1;
@@ -464,9 +603,10 @@ impl Parser {
                 self.index += 1;
                 Ok(Expr::IsNull { property, negated })
             }
-            _ if self.dialect == Dialect::Dasl => {
-                Err(self.error("expected an operator (=, <>, <, <=, >, >=, LIKE, IS NULL)"))
-            }
+            _ if self.dialect == Dialect::Dasl => Err(self.error(
+                "expected an operator (=, <>, <, <=, >, >=, LIKE, IS NULL, ci_startswith, \
+                 ci_phrasematch)",
+            )),
             _ => Err(self.error("expected an operator (=, <>, <, <=, >, >=)")),
         }
     }

@@ -9,13 +9,22 @@
 //!   Outlook).
 //! - DASL `LIKE`: `x%` → prefix, `%x%` and `%x` → substring (MAPI has no suffix match),
 //!   `x` → whole string; always ignoring case.
+//! - DASL `ci_startswith` → FL_PREFIX | FL_IGNORECASE on the whole value; `ci_phrasematch` →
+//!   the phrase mode (consecutive whole words, ignoring case). Outlook answers both from the
+//!   Windows Search index; Outpost evaluates them on the property, in every store.
+//! - Date macros (`%today("…")%` …, see [`super::macros`]) become `start <= p < end` between
+//!   local midnights of `local_zone`, counted from the time of translation.
 //! - A named property the store has never seen cannot be on any item: comparisons on it match
 //!   nothing, `IS NULL` matches everything.
 //! - Property paths may start with `https://` as well as `http://` (Outlook only accepts the
 //!   latter although its documentation prints the former).
 
 use super::fields::{JET_UNREAD, MSGFLAG_READ, dasl_field, jet_field};
-use super::syntax::{CompareOp, Dialect, Expr, Filter, FilterError, Literal, PropertyRef, Value};
+use super::macros::DateMacro;
+use super::syntax::{
+    CompareOp, Dialect, Expr, Filter, FilterError, Literal, PropertyRef, TextMatch, Value,
+};
+use jiff::Timestamp;
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
 use mapi::catalog::{self, PropertyKind};
@@ -28,13 +37,24 @@ use mapi::{FileTime, Guid, NamedProperty, PropTag, PropType, PropValue, TaggedVa
 /// no mapping (so no item can carry it).
 pub type NamedIdResolver<'a> = dyn FnMut(&NamedProperty) -> Option<u16> + 'a;
 
-/// Translates a parsed filter. `local_zone` is the zone Jet dates are read in.
+/// Translates a parsed filter. `local_zone` is the zone Jet dates and date macros are read
+/// in; date macros count from the current time.
 pub fn to_restriction(
     filter: &Filter,
     resolve_named: &mut NamedIdResolver<'_>,
     local_zone: &TimeZone,
 ) -> Result<Restriction, FilterError> {
-    let mut translator = Translator { dialect: filter.dialect, resolve_named, local_zone };
+    to_restriction_at(filter, resolve_named, local_zone, Timestamp::now())
+}
+
+/// [`to_restriction`] with date macros counted from `now` (tests fix it).
+pub fn to_restriction_at(
+    filter: &Filter,
+    resolve_named: &mut NamedIdResolver<'_>,
+    local_zone: &TimeZone,
+    now: Timestamp,
+) -> Result<Restriction, FilterError> {
+    let mut translator = Translator { dialect: filter.dialect, resolve_named, local_zone, now };
     translator.expr(&filter.expr)
 }
 
@@ -60,6 +80,7 @@ struct Translator<'r, 'a> {
     dialect: Dialect,
     resolve_named: &'r mut NamedIdResolver<'a>,
     local_zone: &'r TimeZone,
+    now: Timestamp,
 }
 
 impl Translator<'_, '_> {
@@ -70,6 +91,8 @@ impl Translator<'_, '_> {
             Expr::Not(inner) => Restriction::Not(Box::new(self.expr(inner)?)),
             Expr::Compare { property, op, value } => self.compare(property, *op, value)?,
             Expr::Like { property, pattern } => self.like(property, pattern)?,
+            Expr::TextMatch { property, mode, value } => self.text_match(property, *mode, value)?,
+            Expr::DateMacro { property, date_macro } => self.date_macro(property, *date_macro)?,
             Expr::IsNull { property, negated } => {
                 let exists = match self.target(property)? {
                     Target::Property { tag: Some(tag), .. } => Restriction::Exist { tag },
@@ -280,6 +303,89 @@ impl Translator<'_, '_> {
         let value =
             TaggedValue { tag: tag.with_type(element), value: PropValue::String(core.to_owned()) };
         Ok(Restriction::Content { fuzzy_level: FuzzyLevel::new(mode).ignoring_case(), tag, value })
+    }
+
+    /// `ci_startswith` → FL_PREFIX | FL_IGNORECASE; `ci_phrasematch` → the phrase mode
+    /// (Exchange's FL_PHRASE_MATCH) | FL_IGNORECASE. Outlook runs both through Windows
+    /// Search's index; Outpost evaluates them on the property itself, so they work in every
+    /// store, indexed or not.
+    fn text_match(
+        &mut self,
+        property: &PropertyRef,
+        mode: TextMatch,
+        value: &Value,
+    ) -> Result<Restriction, FilterError> {
+        let Literal::String(text) = &value.literal else {
+            return Err(error(value.position, "ci_startswith and ci_phrasematch need a string"));
+        };
+        let (tag, prop_type) = match self.target(property)? {
+            Target::Property { tag: None, .. } => return Ok(never()),
+            Target::Property { tag: Some(tag), prop_type } if prop_type.element().is_string() => {
+                (tag, prop_type)
+            }
+            _ => {
+                return Err(error(
+                    property.position,
+                    format!(
+                        "ci_startswith and ci_phrasematch need a text property; {} is not",
+                        property.name
+                    ),
+                ));
+            }
+        };
+        let fuzzy = match mode {
+            TextMatch::StartsWith => FuzzyMatch::Prefix,
+            TextMatch::Phrase => FuzzyMatch::PhraseMatch,
+        };
+        let element = prop_type.element();
+        let tag = if prop_type.is_multi_valued() {
+            PropTag(tag.0 | u32::from(MULTIVALUE_INSTANCE_FLAG))
+        } else {
+            tag
+        };
+        let value =
+            TaggedValue { tag: tag.with_type(element), value: PropValue::String(text.clone()) };
+        Ok(Restriction::Content { fuzzy_level: FuzzyLevel::new(fuzzy).ignoring_case(), tag, value })
+    }
+
+    /// A date macro: `start <= property < end` between the local midnights it names.
+    fn date_macro(
+        &mut self,
+        property: &PropertyRef,
+        date_macro: DateMacro,
+    ) -> Result<Restriction, FilterError> {
+        let tag = match self.target(property)? {
+            Target::Property { tag: None, prop_type: PropType::Time } => return Ok(never()),
+            Target::Property { tag: Some(tag), prop_type: PropType::Time } => tag,
+            _ => {
+                return Err(error(
+                    property.position,
+                    format!(
+                        "%{}()% needs a date property such as \"urn:schemas:httpmail:datereceived\"; {} is not one",
+                        date_macro.name(),
+                        property.name
+                    ),
+                ));
+            }
+        };
+        let (start, end) = date_macro
+            .range(self.now, self.local_zone)
+            .and_then(|(s, e)| Some((FileTime::from_timestamp(s)?, FileTime::from_timestamp(e)?)))
+            .ok_or_else(|| {
+                error(
+                    property.position,
+                    format!("%{}()% falls outside the dates MAPI can hold", date_macro.name()),
+                )
+            })?;
+        let bound = |relop, time| Restriction::Property {
+            relop,
+            tag,
+            value: TaggedValue { tag, value: PropValue::Time(time) },
+        };
+        Ok(Restriction::And(vec![
+            bound(RelOp::GreaterThanOrEqual, start),
+            bound(RelOp::LessThan, end),
+        ]))
     }
 
     /// The literal as a value of the property's type.
