@@ -19,6 +19,7 @@
 
 pub mod application;
 pub mod backend;
+pub mod copy;
 pub mod error;
 pub mod events;
 pub mod filter;
@@ -32,6 +33,7 @@ pub mod recipient;
 pub mod store;
 
 pub use application::{Application, VERSION};
+pub use copy::CopyReport;
 pub use error::{SessionError, SessionResult};
 pub use events::{
     Delivery, Event, EventBus, EventFilter, EventKind, EventReceiver, EventSink, Subscription,

@@ -33,7 +33,7 @@ pub struct AttachmentData {
     pub embedded: Option<Box<MessageData>>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MapiResult<MutexGuard<'_, T>> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MapiResult<MutexGuard<'_, T>> {
     m.lock().map_err(|_| MapiError::new(ErrorCode::CallFailed, "a message lock is poisoned"))
 }
 
@@ -41,7 +41,7 @@ fn to_map(values: Vec<TaggedValue>) -> PropMap {
     values.into_iter().map(|v| (v.tag.id(), v)).collect()
 }
 
-fn set_into(map: &mut PropMap, values: &[TaggedValue]) -> MapiResult<()> {
+pub(crate) fn set_into(map: &mut PropMap, values: &[TaggedValue]) -> MapiResult<()> {
     for value in values {
         if tags::is_computed(value.tag) {
             return Err(MapiError::new(
@@ -395,7 +395,13 @@ impl Message for MessageHandle {
 
     fn recipient_table(&self) -> MapiResult<Box<dyn Table>> {
         let rows = recipient_rows(&*lock(&self.data)?);
-        let columns = rows.first().map(|r| r.iter().map(|v| v.tag).collect()).unwrap_or_default();
+        // Every tag any row has, so a caller that reads the default columns misses nothing.
+        let mut columns: Vec<PropTag> = Vec::new();
+        for value in rows.iter().flatten() {
+            if !columns.iter().any(|c| c.id() == value.tag.id()) {
+                columns.push(value.tag);
+            }
+        }
         Ok(Box::new(MemoryTable::new(rows, columns)))
     }
 
@@ -507,11 +513,11 @@ fn without_row_id(props: &[TaggedValue]) -> Vec<TaggedValue> {
     props.iter().filter(|v| v.tag.id() != tags::ROW_ID.id()).cloned().collect()
 }
 
-fn now() -> FileTime {
+pub(crate) fn now() -> FileTime {
     FileTime::from_timestamp(jiff::Timestamp::now()).unwrap_or(FileTime(0))
 }
 
-fn save_top_level(
+pub(crate) fn save_top_level(
     tx: &Connection,
     folder: i64,
     associated: bool,
