@@ -3,7 +3,7 @@
 //! commit wait for the disk), and a crash leaves every message of a batch or none of them.
 
 use crate::mailbox::Shared;
-use crate::message::{AttachmentData, MessageData, now, save_top_level, set_into};
+use crate::message::{AttachmentData, MessageData, PropMap, now, save_top_level, set_into};
 use crate::tags;
 use mapi::provider::MessageContent;
 use mapi::{MapiError, MapiResult, PropValue, TaggedValue};
@@ -56,20 +56,8 @@ pub(crate) fn create_messages(
 fn fill(data: &mut MessageData, content: &MessageContent) -> MapiResult<()> {
     set_into(&mut data.props, &content.properties)?;
     for (row_id, row) in (0u32..).zip(&content.recipients) {
-        let mut map = crate::message::PropMap::new();
-        for value in row.iter().filter(|v| v.tag.id() != tags::ROW_ID.id()) {
-            // A recipient's PidTagEntryId, PidTagRecordKey and PidTagObjectType describe the
-            // address-book entry (MS-OXCMSG 2.2.1.x recipient properties), not the stored
-            // object, so unlike a message's they are the caller's to set.
-            if value.tag.prop_type() != Some(value.value.prop_type()) {
-                return Err(MapiError::invalid_parameter(format!(
-                    "recipient property {} is given a {} value",
-                    value.tag,
-                    value.value.prop_type()
-                )));
-            }
-            map.insert(value.tag.id(), value.clone());
-        }
+        let mut map = PropMap::new();
+        set_recipient_props(&mut map, row)?;
         data.recipients.insert(row_id, map);
     }
     for (number, attachment) in (0u32..).zip(&content.attachments) {
@@ -92,5 +80,23 @@ fn fill(data: &mut MessageData, content: &MessageContent) -> MapiResult<()> {
         data.attachments.insert(number, stored);
     }
     data.next_attach = u32::try_from(content.attachments.len()).unwrap_or(u32::MAX);
+    Ok(())
+}
+
+/// Sets a recipient row's properties. Only `PidTagRowid` is the store's: a recipient's
+/// `PidTagEntryId`, `PidTagRecordKey` and `PidTagObjectType` describe its address-book entry
+/// (MS-OXCMSG 2.2.3; MS-OXOABK), not a stored object, so unlike a message's they are the
+/// caller's to set.
+pub(crate) fn set_recipient_props(map: &mut PropMap, values: &[TaggedValue]) -> MapiResult<()> {
+    for value in values.iter().filter(|v| v.tag.id() != tags::ROW_ID.id()) {
+        if value.tag.prop_type() != Some(value.value.prop_type()) {
+            return Err(MapiError::invalid_parameter(format!(
+                "recipient property {} is given a {} value",
+                value.tag,
+                value.value.prop_type()
+            )));
+        }
+        map.insert(value.tag.id(), value.clone());
+    }
     Ok(())
 }

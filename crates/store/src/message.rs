@@ -412,13 +412,13 @@ impl Message for MessageHandle {
             match change {
                 RecipientChange::Add(props) => {
                     let mut map = PropMap::new();
-                    set_into(&mut map, &without_row_id(props))?;
+                    crate::batch::set_recipient_props(&mut map, props)?;
                     let row_id = data.next_row_id();
                     data.recipients.insert(row_id, map);
                 }
                 RecipientChange::Modify { row_id, properties } => {
                     let mut map = PropMap::new();
-                    set_into(&mut map, &without_row_id(properties))?;
+                    crate::batch::set_recipient_props(&mut map, properties)?;
                     data.recipients.insert(*row_id, map);
                 }
                 RecipientChange::Remove { row_id } => {
@@ -507,10 +507,6 @@ impl Message for MessageHandle {
             }
         }
     }
-}
-
-fn without_row_id(props: &[TaggedValue]) -> Vec<TaggedValue> {
-    props.iter().filter(|v| v.tag.id() != tags::ROW_ID.id()).cloned().collect()
 }
 
 pub(crate) fn now() -> FileTime {
