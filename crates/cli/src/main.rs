@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 the operation failed, 2 usage error or bad input.
 
 mod entryid_cmd;
+mod folder_ops_cmd;
 mod instance_cmd;
 mod mailbox_cmd;
 mod output;
