@@ -92,7 +92,12 @@ pub fn folder_create(
 }
 
 /// `folder rename FOLDER NAME`.
-pub fn folder_rename(ns: &NameSpace, folder: &str, name: &str, out: Output) -> Result<(), CliError> {
+pub fn folder_rename(
+    ns: &NameSpace,
+    folder: &str,
+    name: &str,
+    out: Output,
+) -> Result<(), CliError> {
     let name = check_name(name)?;
     let folder = resolve_folder(ns, folder, None)?;
     if folder.is_top() {
@@ -132,8 +137,7 @@ pub fn folder_copy_or_move(
 pub fn folder_delete(ns: &NameSpace, folder: &str, out: Output) -> Result<(), CliError> {
     let folder = resolve_folder(ns, folder, None)?;
     let path = folder.folder_path().map_err(failed)?;
-    let wastebasket =
-        folder.store().default_folder_entry_id(OlDefaultFolders::DeletedItems).ok();
+    let wastebasket = folder.store().default_folder_entry_id(OlDefaultFolders::DeletedItems).ok();
     let to_wastebasket = match &wastebasket {
         Some(id) => !folder.is_inside(id).map_err(failed)?,
         None => false,

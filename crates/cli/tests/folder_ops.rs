@@ -55,11 +55,16 @@ fn item_copy_and_move_print_the_new_entry_id_across_stores() {
     assert_eq!(count(&home, &target), 2);
     // Within the store, into a default folder by kind.
     let back = home.json(&["item", "move", &moved_id, "drafts"]).ok().json();
-    assert_eq!(home.json(&["item", "get", back["entry_id"].as_str().unwrap()]).ok().json()["subject"], "keep me");
+    assert_eq!(
+        home.json(&["item", "get", back["entry_id"].as_str().unwrap()]).ok().json()["subject"],
+        "keep me"
+    );
     // Text shows every value of the JSON document.
     let id = new_item(&home, "inbox", "text");
     let text = home.raw(&["item", "copy", &id, "inbox"]).ok().stdout;
-    for key in ["entry id:", "source entry id:", "operation: copied", "folder path:", "subject: text"] {
+    for key in
+        ["entry id:", "source entry id:", "operation: copied", "folder path:", "subject: text"]
+    {
         assert!(text.contains(key), "{key} missing: {text}");
     }
 }

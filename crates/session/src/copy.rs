@@ -129,8 +129,7 @@ impl Copier {
                 .iter()
                 .find(|v| v.tag.id() == tags::PidTagAttachMethod.id())
                 .and_then(|v| v.value.as_i32());
-            let embedded = if method == Some(mapi::provider::AttachMethod::EmbeddedMessage.code())
-            {
+            let embedded = if method == Some(mapi::provider::AttachMethod::EmbeddedMessage.code()) {
                 if depth + 1 > MAX_EMBEDDING_DEPTH {
                     return Err(MapiError::new(
                         ErrorCode::TooComplex,
@@ -176,9 +175,10 @@ impl Copier {
             if listed.is_none() {
                 listed = Some(object.get_prop_list()?);
             }
-            let real = listed.iter().flatten().copied().find(|t| {
-                t.id() == value.tag.id() && t.prop_type() != Some(PropType::ErrorCode)
-            });
+            let real =
+                listed.iter().flatten().copied().find(|t| {
+                    t.id() == value.tag.id() && t.prop_type() != Some(PropType::ErrorCode)
+                });
             match real {
                 Some(tag) => values.push(TaggedValue { tag, value: streamed(object, tag)? }),
                 None => tracing::warn!(
@@ -525,7 +525,11 @@ fn copy_tree(
     Ok(copy)
 }
 
-fn copy_folder_properties(copier: &mut Copier, source: &Folder, copy: &Folder) -> SessionResult<()> {
+fn copy_folder_properties(
+    copier: &mut Copier,
+    source: &Folder,
+    copy: &Folder,
+) -> SessionResult<()> {
     let values: Vec<TaggedValue> = source
         .handle()
         .get_all_props()?
@@ -567,19 +571,20 @@ fn copy_contents(
     let mut batch = Vec::new();
     let mut batch_bytes = 0usize;
     let mut copied = 0usize;
-    let mut flush = |batch: &mut Vec<MessageContent>, batch_bytes: &mut usize| -> SessionResult<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let new_ids = copy.handle().create_messages(batch, associated)?;
-        for id in &new_ids {
-            copy.store().publish(EventKind::ItemAdd, Some(&target), &[id]);
-        }
-        copied += new_ids.len();
-        batch.clear();
-        *batch_bytes = 0;
-        Ok(())
-    };
+    let mut flush =
+        |batch: &mut Vec<MessageContent>, batch_bytes: &mut usize| -> SessionResult<()> {
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let new_ids = copy.handle().create_messages(batch, associated)?;
+            for id in &new_ids {
+                copy.store().publish(EventKind::ItemAdd, Some(&target), &[id]);
+            }
+            copied += new_ids.len();
+            batch.clear();
+            *batch_bytes = 0;
+            Ok(())
+        };
     for id in ids {
         let message = backend.open_message(&id)?;
         let content = copier.read_message(message.as_ref())?;

@@ -300,19 +300,24 @@ fn named_properties_are_remapped_by_name_and_nameless_ones_are_dropped() {
     let item = inbox.create_item(None).unwrap();
     let colour = NamedProperty::name(set, "Colour");
     item.set_named(&colour, PropValue::String("teal".into())).unwrap();
-    let source_id = ns.default_store().unwrap().backend().get_ids_from_names(
-        std::slice::from_ref(&colour),
-        false,
-    );
+    let source_id = ns
+        .default_store()
+        .unwrap()
+        .backend()
+        .get_ids_from_names(std::slice::from_ref(&colour), false);
     let source_id = source_id.unwrap()[0].unwrap();
     // An ID in the named range that no name maps to: meaningless in any other store.
     let nameless = PropTag::new(0xF000, PropType::Integer32);
-    item.message().set_props(&[TaggedValue { tag: nameless, value: PropValue::Integer32(7) }])
+    item.message()
+        .set_props(&[TaggedValue { tag: nameless, value: PropValue::Integer32(7) }])
         .unwrap();
     item.save().unwrap();
     let target = other.get_default_folder(OlDefaultFolders::Inbox).unwrap();
     let copy = item.copy_to(&target).unwrap();
-    assert_eq!(copy.get_named(&colour, PropType::String).unwrap(), Some(PropValue::String("teal".into())));
+    assert_eq!(
+        copy.get_named(&colour, PropType::String).unwrap(),
+        Some(PropValue::String("teal".into()))
+    );
     let target_id =
         other.backend().get_ids_from_names(std::slice::from_ref(&colour), false).unwrap()[0]
             .unwrap();
@@ -440,8 +445,5 @@ fn a_batch_is_saved_whole_or_not_at_all() {
     let ids = folder.create_messages(&[good("a"), good("b")], false).unwrap();
     assert_eq!(ids.len(), 2);
     let second = mailbox.open_message(&ids[1]).unwrap();
-    assert_eq!(
-        second.get_prop(tags::PidTagSubject).unwrap(),
-        Some(PropValue::String("b".into()))
-    );
+    assert_eq!(second.get_prop(tags::PidTagSubject).unwrap(), Some(PropValue::String("b".into())));
 }
