@@ -1,6 +1,6 @@
 //! Items per second of a folder copy across stores (`Folder::copy_to`): the largest folder of
-//! the corpus PSTs into an embedded mailbox, and a 100,000-item mailbox folder (built from
-//! every corpus item, repeated) into another mailbox. The issue asks >= 10,000 items/s for a
+//! the corpus PSTs into an embedded mailbox (20 times; also its reading and its saving apart),
+//! and a 100,000-item mailbox folder (that folder's items, repeated) into another mailbox. The issue asks >= 10,000 items/s for a
 //! 100,000-item PST folder; no PST that large exists yet, so both are measured.
 //!
 //! Run: `cargo bench -p outpost-session --bench copy_folder` (COPY_BENCH_ITEMS sets the size
@@ -75,8 +75,42 @@ fn main() {
         largest.item_count().unwrap(),
         items as f64 / seconds
     );
+    // Where the time goes: reading the same items without saving them.
+    let mut copier = Copier::new(largest.store().backend().clone(), target.backend().clone());
+    let started = Instant::now();
+    let mut read = 0usize;
+    for _ in 0..rounds {
+        for item in largest.items().iter().unwrap() {
+            copier.read_message(item.unwrap().message().as_ref()).unwrap();
+            read += 1;
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "  of which reading from the PST: {read} items in {seconds:.2} s = {:.0} items/s",
+        read as f64 / seconds
+    );
+    let batch: Vec<MessageContent> = largest
+        .items()
+        .iter()
+        .unwrap()
+        .map(|item| copier.read_message(item.unwrap().message().as_ref()).unwrap())
+        .collect();
+    let folders: Vec<Folder> =
+        (0..rounds).map(|r| into.create_folder(&format!("write {r}"), None).unwrap()).collect();
+    let started = Instant::now();
+    for folder in &folders {
+        folder.handle().create_messages(&batch, false).unwrap();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let written = batch.len() * rounds;
+    println!(
+        "  and saving them (one transaction per {} items): {written} items in {seconds:.2} s = {:.0} items/s",
+        batch.len(),
+        written as f64 / seconds
+    );
 
-    // 2. A big mailbox folder: every corpus item, repeated, saved in batches.
+    // 2. A big mailbox folder: the largest corpus folder's items (plain mails), repeated.
     let wanted: usize =
         std::env::var("COPY_BENCH_ITEMS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let source = mailbox("Big");
@@ -85,20 +119,16 @@ fn main() {
         .unwrap()
         .create_folder("Big", None)
         .unwrap();
-    let mut contents: Vec<MessageContent> = Vec::new();
-    for pst in &psts {
-        let mut copier = Copier::new(pst.backend().clone(), source.backend().clone());
-        let mut all = Vec::new();
-        every_folder(&pst.root_folder().unwrap(), &mut all);
-        for folder in all {
-            for item in folder.items().iter().unwrap() {
-                contents.push(copier.read_message(item.unwrap().message().as_ref()).unwrap());
-            }
-        }
-    }
+    let mut copier = Copier::new(largest.store().backend().clone(), source.backend().clone());
+    let contents: Vec<MessageContent> = largest
+        .items()
+        .iter()
+        .unwrap()
+        .map(|item| copier.read_message(item.unwrap().message().as_ref()).unwrap())
+        .collect();
     let mut filled = 0;
     while filled < wanted {
-        let take = (wanted - filled).min(contents.len()).min(1000);
+        let take = (wanted - filled).min(contents.len());
         big.handle().create_messages(&contents[..take], false).unwrap();
         filled += take;
     }
@@ -108,8 +138,8 @@ fn main() {
     let (_, report) = big.copy_to_counted(&into).unwrap();
     let seconds = started.elapsed().as_secs_f64();
     println!(
-        "mailbox -> mailbox: {} items ({} distinct corpus items repeated) in {seconds:.2} s = \
-         {:.0} items/s",
+        "mailbox -> mailbox: {} items ({} distinct items of that folder repeated) in \
+         {seconds:.2} s = {:.0} items/s",
         report.items,
         contents.len(),
         report.items as f64 / seconds
