@@ -5,6 +5,7 @@
 mod body_cmd;
 mod calendar_cmd;
 mod entryid_cmd;
+mod folder_ops_cmd;
 mod instance_cmd;
 mod mailbox_cmd;
 mod output;

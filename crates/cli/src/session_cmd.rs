@@ -71,7 +71,7 @@ pub enum SessionCommand {
         #[arg(long)]
         store: Option<String>,
     },
-    /// Folders by entry ID.
+    /// Folders: show, create, rename, move, copy, delete.
     Folder {
         #[command(flatten)]
         profile: ProfileArg,
@@ -104,7 +104,7 @@ pub enum SessionCommand {
         #[command(flatten)]
         range: crate::calendar_cmd::RangeArgs,
     },
-    /// Items by entry ID: show, create, delete.
+    /// Items by entry ID: show, create, delete, copy, move.
     Item {
         #[command(flatten)]
         profile: ProfileArg,
@@ -198,6 +198,36 @@ pub enum FolderCommand {
         #[arg(long)]
         store: Option<String>,
     },
+    /// Create a folder under PARENT (a default-folder kind, a folder path or an entry ID).
+    Create {
+        parent: String,
+        name: String,
+        /// What it holds [default: what the parent holds].
+        #[arg(long = "type", value_enum)]
+        folder_type: Option<crate::folder_ops_cmd::FolderType>,
+    },
+    /// Rename a folder.
+    Rename { folder: String, name: String },
+    /// Move a folder with its subfolders into another folder, of this store or another.
+    Move {
+        folder: String,
+        /// The target folder (or give it with --into).
+        #[arg(value_name = "INTO")]
+        target: Option<String>,
+        #[arg(long = "into", value_name = "FOLDER")]
+        into: Option<String>,
+    },
+    /// Copy a folder with its items and subfolders into another folder, of any store.
+    Copy {
+        folder: String,
+        /// The target folder (or give it with --into).
+        #[arg(value_name = "INTO")]
+        target: Option<String>,
+        #[arg(long = "into", value_name = "FOLDER")]
+        into: Option<String>,
+    },
+    /// Delete a folder: it moves to Deleted Items (from there it is deleted for good).
+    Delete { folder: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -263,6 +293,12 @@ pub enum ItemCommand {
         #[arg(long)]
         store: Option<String>,
     },
+    /// Copy an item into a folder (kind, path or entry ID) of any store; prints the copy's
+    /// entry ID.
+    Copy { entry_id: String, folder: String },
+    /// Move an item into a folder of any store; prints its new entry ID (the old one then
+    /// names nothing).
+    Move { entry_id: String, folder: String },
 }
 
 /// Session errors: bad input (exit 2) for what the user typed wrong, else the MAPI code (exit 1).
@@ -457,11 +493,8 @@ pub fn run(
             .map_err(failed)?;
             emit_folder(&folder, out)
         }
-        SessionCommand::Folder { profile, command: FolderCommand::Get { entry_id, store } } => {
-            let ns = logon(sessions, &profile)?;
-            let folder =
-                ns.get_folder_from_id(&entry_id, store.as_deref()).map_err(lookup_failed)?;
-            emit_folder(&folder, out)
+        SessionCommand::Folder { profile, command } => {
+            folder_cmd(&logon(sessions, &profile)?, command, out)
         }
         SessionCommand::Items {
             profile,
@@ -684,7 +717,7 @@ fn folder_view(folder: &Folder) -> Result<FolderView, CliError> {
     })
 }
 
-fn emit_folder(folder: &Folder, out: Output) -> Result<(), CliError> {
+pub(crate) fn emit_folder(folder: &Folder, out: Output) -> Result<(), CliError> {
     let view = folder_view(folder)?;
     out.emit(&view, |w| {
         writeln!(w, "{}", view.folder_path)?;
@@ -1298,8 +1331,36 @@ fn print_item(w: &mut dyn Write, doc: &serde_json::Value) -> std::io::Result<()>
     Ok(())
 }
 
+fn folder_cmd(ns: &NameSpace, command: FolderCommand, out: Output) -> Result<(), CliError> {
+    use crate::folder_ops_cmd as ops;
+    match command {
+        FolderCommand::Get { entry_id, store } => {
+            let folder =
+                ns.get_folder_from_id(&entry_id, store.as_deref()).map_err(lookup_failed)?;
+            emit_folder(&folder, out)
+        }
+        FolderCommand::Create { parent, name, folder_type } => {
+            ops::folder_create(ns, &parent, &name, folder_type, out)
+        }
+        FolderCommand::Rename { folder, name } => ops::folder_rename(ns, &folder, &name, out),
+        FolderCommand::Move { folder, target, into } => {
+            ops::folder_copy_or_move(ns, &folder, &ops::into_target(target, into)?, true, out)
+        }
+        FolderCommand::Copy { folder, target, into } => {
+            ops::folder_copy_or_move(ns, &folder, &ops::into_target(target, into)?, false, out)
+        }
+        FolderCommand::Delete { folder } => ops::folder_delete(ns, &folder, out),
+    }
+}
+
 fn item_cmd(ns: &NameSpace, command: ItemCommand, out: Output) -> Result<(), CliError> {
     match command {
+        ItemCommand::Copy { entry_id, folder } => {
+            crate::folder_ops_cmd::item_copy_or_move(ns, &entry_id, &folder, false, out)
+        }
+        ItemCommand::Move { entry_id, folder } => {
+            crate::folder_ops_cmd::item_copy_or_move(ns, &entry_id, &folder, true, out)
+        }
         ItemCommand::Get { entry_id, store, properties } => {
             let store_id = match store {
                 Some(store) => Some(ns.find_store(&store).map_err(lookup_failed)?.store_id()),

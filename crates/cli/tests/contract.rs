@@ -105,6 +105,24 @@ fn bad_input_exits_2_in_every_subcommand_with_a_json_error_document() {
         &["categories", "add", "x", "--color", "99"],
         &["categories", "add", "x", "--shortcut", "12"],
         &["categories", "remove", "no such category"],
+        // Copy and move: items, folders and names that name nothing, empty names.
+        &["item", "copy", "XYZ", "inbox"],
+        &["item", "copy", &foreign, "inbox"],
+        &["item", "copy", &id, "nosuch"],
+        &["item", "move", "XYZ", "inbox"],
+        &["item", "move", &id, "\\\\No such store\\Inbox"],
+        &["folder", "create", "nosuch", "X"],
+        &["folder", "create", "inbox", ""],
+        &["folder", "create", "inbox", "a\\b"],
+        &["folder", "create", "inbox", "X", "--type", "bogus"],
+        &["folder", "rename", "nosuch", "X"],
+        &["folder", "rename", "inbox", " "],
+        &["folder", "move", "nosuch", "--into", "inbox"],
+        &["folder", "move", "inbox"],
+        &["folder", "move", "inbox", "drafts", "--into", "drafts"],
+        &["folder", "copy", "inbox", "--into", "nosuch"],
+        &["folder", "copy", &foreign, "--into", "inbox"],
+        &["folder", "delete", "nosuch"],
     ];
     for args in cases {
         let run = home.json(args);
@@ -119,6 +137,15 @@ fn bad_input_exits_2_in_every_subcommand_with_a_json_error_document() {
     let absent = home.json(&["default-folder", "all-public-folders"]);
     assert_eq!(absent.code, 1, "{}", absent.stderr);
     assert_eq!(absent.error()["code"], "MAPI_E_NOT_FOUND");
+    // So is a copy or move the store refuses: a name taken, a folder into itself.
+    home.json(&["folder", "create", "inbox", "Taken"]).ok();
+    for args in [
+        &["folder", "create", "inbox", "Taken"][..],
+        &["folder", "move", "inbox", "--into", "\\\\Mailbox - dana\\Inbox\\Taken"],
+    ] {
+        let run = home.json(args);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+    }
 }
 
 #[test]

@@ -232,14 +232,12 @@ impl Folder {
     }
 
     /// `Folder.MoveTo(DestinationFolder)`: moves the folder with its subtree into another
-    /// folder of the same store. Folder entry IDs survive the move.
+    /// folder. Within a store folder entry IDs survive the move; across stores it is
+    /// copy-then-delete and the copy has new IDs (see `crate::copy`).
     pub fn move_to(&self, destination: &Folder) -> SessionResult<Folder> {
         self.store.check_writable("move a folder")?;
         if destination.store.provider_uid() != self.store.provider_uid() {
-            return Err(SessionError::Mapi(MapiError::new(
-                mapi::ErrorCode::NoSupport,
-                "moving a folder to another store is not supported; copy its items instead",
-            )));
+            return self.move_across_stores(destination);
         }
         let parent = self.parent()?.ok_or_else(|| {
             SessionError::Mapi(MapiError::invalid_parameter(

@@ -417,15 +417,13 @@ impl Item {
         }
     }
 
-    /// `Move(DestFldr)`: moves the item into another folder of the same store and returns it
-    /// opened there (it gets a new entry ID, as in Exchange).
+    /// `Move(DestFldr)`: moves the item into another folder and returns it opened there (it
+    /// gets a new entry ID, as in Exchange). Across stores it is copy-then-delete
+    /// (see `crate::copy`).
     pub fn move_to(&self, destination: &Folder) -> SessionResult<Item> {
         self.store.check_writable("move an item")?;
         if destination.store().provider_uid() != self.store.provider_uid() {
-            return Err(SessionError::Mapi(MapiError::new(
-                mapi::ErrorCode::NoSupport,
-                "moving an item to another store is not supported yet",
-            )));
+            return self.move_across_stores(destination);
         }
         let id = self.saved_entry_id("move")?;
         let parent = self.parent()?;

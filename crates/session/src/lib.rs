@@ -23,6 +23,7 @@ pub mod backend;
 pub mod body;
 pub mod calendar;
 pub mod categories;
+pub mod copy;
 pub mod error;
 pub mod events;
 pub mod files;
@@ -50,6 +51,7 @@ pub use calendar::{
     parse_instant,
 };
 pub use categories::Category;
+pub use copy::CopyReport;
 pub use error::{SessionError, SessionResult};
 pub use events::{
     Delivery, Event, EventBus, EventFilter, EventKind, EventReceiver, EventSink, Subscription,

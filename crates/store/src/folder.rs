@@ -514,6 +514,16 @@ impl Folder for FolderHandle {
         Ok(Box::new(MessageHandle::new_in_folder(Arc::clone(&self.shared), self.id, associated)))
     }
 
+    /// One transaction (one fsync) for the whole batch: see [`crate::batch`].
+    fn create_messages(
+        &self,
+        messages: &[mapi::provider::MessageContent],
+        associated: bool,
+    ) -> MapiResult<Vec<Vec<u8>>> {
+        self.shared.check_writable()?;
+        crate::batch::create_messages(&self.shared, self.id, messages, associated)
+    }
+
     fn copy_messages(&self, entry_ids: &[Vec<u8>], destination: &[u8]) -> MapiResult<Vec<Vec<u8>>> {
         self.shared.check_writable()?;
         let ids = self.shared.ids;

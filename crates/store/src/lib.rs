@@ -8,6 +8,7 @@
 //! - A file that is not a mailbox, or one of a newer schema, is refused before anything is
 //!   written; read-only files open read-only.
 
+mod batch;
 mod check;
 mod codec;
 mod contents;

@@ -33,7 +33,7 @@ pub struct AttachmentData {
     pub embedded: Option<Box<MessageData>>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MapiResult<MutexGuard<'_, T>> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MapiResult<MutexGuard<'_, T>> {
     m.lock().map_err(|_| MapiError::new(ErrorCode::CallFailed, "a message lock is poisoned"))
 }
 
@@ -41,24 +41,9 @@ fn to_map(values: Vec<TaggedValue>) -> PropMap {
     values.into_iter().map(|v| (v.tag.id(), v)).collect()
 }
 
-fn set_into(map: &mut PropMap, values: &[TaggedValue]) -> MapiResult<()> {
-    set_checked(map, values, tags::is_computed)
-}
-
-/// A recipient row's properties: only `PidTagRowid` is the store's (and callers' copies of it
-/// are dropped before this); `PidTagEntryId`, `PidTagObjectType`, `PidTagRecordKey` of a row
-/// name the recipient's address-book entry and come from the client (MS-OXCMSG 2.2.3.1).
-fn set_recipient_into(map: &mut PropMap, values: &[TaggedValue]) -> MapiResult<()> {
-    set_checked(map, values, |tag| tag.id() == tags::ROW_ID.id())
-}
-
-fn set_checked(
-    map: &mut PropMap,
-    values: &[TaggedValue],
-    is_computed: impl Fn(PropTag) -> bool,
-) -> MapiResult<()> {
+pub(crate) fn set_into(map: &mut PropMap, values: &[TaggedValue]) -> MapiResult<()> {
     for value in values {
-        if is_computed(value.tag) {
+        if tags::is_computed(value.tag) {
             return Err(MapiError::new(
                 ErrorCode::Computed,
                 format!("property {} is computed by the store", value.tag),
@@ -410,7 +395,13 @@ impl Message for MessageHandle {
 
     fn recipient_table(&self) -> MapiResult<Box<dyn Table>> {
         let rows = recipient_rows(&*lock(&self.data)?);
-        let columns = rows.first().map(|r| r.iter().map(|v| v.tag).collect()).unwrap_or_default();
+        // Every tag any row has, so a caller that reads the default columns misses nothing.
+        let mut columns: Vec<PropTag> = Vec::new();
+        for value in rows.iter().flatten() {
+            if !columns.iter().any(|c| c.id() == value.tag.id()) {
+                columns.push(value.tag);
+            }
+        }
         Ok(Box::new(MemoryTable::new(rows, columns)))
     }
 
@@ -421,13 +412,13 @@ impl Message for MessageHandle {
             match change {
                 RecipientChange::Add(props) => {
                     let mut map = PropMap::new();
-                    set_recipient_into(&mut map, &without_row_id(props))?;
+                    crate::batch::set_recipient_props(&mut map, props)?;
                     let row_id = data.next_row_id();
                     data.recipients.insert(row_id, map);
                 }
                 RecipientChange::Modify { row_id, properties } => {
                     let mut map = PropMap::new();
-                    set_recipient_into(&mut map, &without_row_id(properties))?;
+                    crate::batch::set_recipient_props(&mut map, properties)?;
                     data.recipients.insert(*row_id, map);
                 }
                 RecipientChange::Remove { row_id } => {
@@ -518,15 +509,11 @@ impl Message for MessageHandle {
     }
 }
 
-fn without_row_id(props: &[TaggedValue]) -> Vec<TaggedValue> {
-    props.iter().filter(|v| v.tag.id() != tags::ROW_ID.id()).cloned().collect()
-}
-
-fn now() -> FileTime {
+pub(crate) fn now() -> FileTime {
     FileTime::from_timestamp(jiff::Timestamp::now()).unwrap_or(FileTime(0))
 }
 
-fn save_top_level(
+pub(crate) fn save_top_level(
     tx: &Connection,
     folder: i64,
     associated: bool,

@@ -16,10 +16,12 @@
 //! A read-only backend (a PST opened for reading) implements the same traits and answers writes
 //! with `MAPI_E_NO_ACCESS`.
 
+mod content;
 mod props;
 mod special;
 mod table;
 
+pub use content::{AttachmentContent, MessageContent, create_messages_one_by_one, write_content};
 pub use props::{find_value, missing, requested_value};
 pub use special::{
     AdditionalRenEntryIdsEx, PersistId, SpecialFolder, SpecialFolderLocation, locate,
@@ -281,6 +283,17 @@ pub trait Folder: PropertyObject {
     /// Moves messages of this folder into `destination`; returns their new entry IDs (a move
     /// gives a message a new ID, as Exchange does; the old one is then `MAPI_E_NOT_FOUND`).
     fn move_messages(&self, entry_ids: &[Vec<u8>], destination: &[u8]) -> MapiResult<Vec<Vec<u8>>>;
+
+    /// Saves new messages into this folder, committed in one go where the backend can: all of
+    /// them or (on error) none, never part of one. Returns their entry IDs in order. The default
+    /// creates and saves them one by one (each whole; an error leaves the ones before it).
+    fn create_messages(
+        &self,
+        messages: &[MessageContent],
+        associated: bool,
+    ) -> MapiResult<Vec<Vec<u8>>> {
+        create_messages_one_by_one(self, messages, associated)
+    }
 
     /// Deletes messages of this folder.
     fn delete_messages(&self, entry_ids: &[Vec<u8>]) -> MapiResult<()>;
