@@ -264,6 +264,10 @@ pub enum ItemCommand {
         /// Attach a file by value (repeatable).
         #[arg(long, value_name = "FILE")]
         attach: Vec<PathBuf>,
+        /// The HTML body, from a UTF-8 file (the plain body is derived from it, as Outlook
+        /// does when HTMLBody is set).
+        #[arg(long, value_name = "FILE", conflicts_with = "body")]
+        html: Option<PathBuf>,
     },
     /// Change members of an item and save it: `--set UnRead=false --set Importance=2 --set
     /// "Categories=Red, Blue"`. NAME is an Outlook member (Subject, Body, UnRead, Importance,
@@ -456,8 +460,11 @@ fn absolutize(command: &mut SessionCommand, cwd: &Path) {
                 fix_store(store);
             }
         }
-        SessionCommand::Item { command: ItemCommand::Create { attach, .. }, .. } => {
+        SessionCommand::Item { command: ItemCommand::Create { attach, html, .. }, .. } => {
             attach.iter_mut().for_each(fix_path);
+            if let Some(html) = html {
+                fix_path(html);
+            }
         }
         _ => {}
     }
@@ -1374,7 +1381,16 @@ fn item_cmd(ns: &NameSpace, command: ItemCommand, out: Output) -> Result<(), Cli
         ItemCommand::Update { entry_id, set } => {
             crate::parts_cmd::item_update_cmd(ns, &entry_id, &set, out)
         }
-        ItemCommand::Create { folder, subject, body, class, to, cc, bcc, attach } => {
+        ItemCommand::Create { folder, subject, body, class, to, cc, bcc, attach, html } => {
+            let html = match &html {
+                Some(path) => Some(std::fs::read_to_string(path).map_err(|err| {
+                    CliError::bad_input(format!(
+                        "{}: cannot read the HTML body: {err}",
+                        path.display()
+                    ))
+                })?),
+                None => None,
+            };
             let folder = resolve_folder(ns, &folder, None)?;
             let item = folder.create_item(class.as_deref()).map_err(|err| match err.code() {
                 ErrorCode::InvalidParameter => bad_input(err),
@@ -1383,6 +1399,9 @@ fn item_cmd(ns: &NameSpace, command: ItemCommand, out: Output) -> Result<(), Cli
             item.set_subject(&subject).map_err(failed)?;
             if let Some(body) = &body {
                 item.set_body(body).map_err(failed)?;
+            }
+            if let Some(html) = &html {
+                item.set_html_body(html).map_err(failed)?;
             }
             for (member, lists) in [("To", &to), ("CC", &cc), ("BCC", &bcc)] {
                 if !lists.is_empty() {

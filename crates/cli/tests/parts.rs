@@ -26,6 +26,7 @@ fn an_item_created_with_recipients_and_attachments_lists_and_saves_them() {
     std::fs::write(work.join("notes.txt"), b"some notes").unwrap();
     // A file name that would climb out of a directory if it were used as a path.
     std::fs::write(work.join("..\\..\\evil.txt"), b"evil").unwrap();
+    std::fs::write(work.join("body.html"), "<p>Hello <b>there</b></p>").unwrap();
     let created = json_in(
         &home,
         &work,
@@ -43,9 +44,17 @@ fn an_item_created_with_recipients_and_attachments_lists_and_saves_them() {
             "notes.txt",
             "--attach",
             "..\\..\\evil.txt",
+            "--html",
+            "body.html",
         ],
     );
     let id = created["entry_id"].as_str().unwrap().to_owned();
+    // The HTML body came from the caller's relative path; the plain body follows it.
+    let html = json_in(&home, &work, &["item", "body", &id, "--format", "html"]);
+    assert_eq!(html["content"], "<p>Hello <b>there</b></p>");
+    assert_eq!(html["body_format"], "olFormatHTML");
+    let plain = json_in(&home, &work, &["item", "body", &id, "--format", "plain"]);
+    assert!(plain["content"].as_str().unwrap().starts_with("Hello there"), "{plain}");
 
     let recipients = json_in(&home, &work, &["recipients", &id]);
     assert_eq!(recipients["count"], 3);

@@ -47,6 +47,9 @@ pub enum AttachmentSource {
     Bytes { file_name: String, data: Vec<u8> },
     /// A link to a file that stays where it is (olByReference).
     Reference(PathBuf),
+    /// An item of any store, copied into the attachment as an embedded item (olEmbeddeditem),
+    /// with its recipients and attachments; named properties are remapped to this store.
+    Item(Item),
 }
 
 /// What [`Attachments::add`] is asked, beyond the source (Outlook's optional arguments).
@@ -191,6 +194,7 @@ impl Attachments {
                 ];
                 (name, values)
             }
+            AttachmentSource::Item(item) => return self.add_item(&item, options),
         };
         let extension = Path::new(&file_name)
             .extension()
@@ -216,6 +220,50 @@ impl Attachments {
         }
         let handle = self.item.message().create_attachment()?;
         handle.set_props(&values)?;
+        handle.save_changes()?;
+        let number = handle.attach_number();
+        let index = self
+            .numbers()?
+            .iter()
+            .position(|&n| n == number)
+            .map_or_else(|| self.count().unwrap_or(0), |i| i + 1);
+        Ok(Attachment { parent: self.item.clone(), index, handle: Arc::from(handle) })
+    }
+
+    /// An embedded copy of `item` (its whole content, as `Item::copy` reads it).
+    fn add_item(&self, item: &Item, options: &AddAttachmentOptions) -> SessionResult<Attachment> {
+        if item.nesting() + 1 > MAX_EMBEDDING_DEPTH {
+            return Err(SessionError::Mapi(MapiError::new(
+                ErrorCode::TooBig,
+                format!(
+                    "embedding the item would nest it deeper than {MAX_EMBEDDING_DEPTH} levels"
+                ),
+            )));
+        }
+        let mut copier = crate::copy::Copier::new(
+            item.store().backend().clone(),
+            self.item.store().backend().clone(),
+        );
+        let content = copier.read_message(item.message().as_ref())?;
+        let display = match &options.display_name {
+            Some(name) => name.clone(),
+            None => item.subject()?.unwrap_or_default(),
+        };
+        let handle = self.item.message().create_attachment()?;
+        handle.set_props(&[
+            TaggedValue {
+                tag: tags::PidTagAttachMethod,
+                value: PropValue::Integer32(AttachMethod::EmbeddedMessage.code()),
+            },
+            TaggedValue { tag: tags::PidTagDisplayName, value: PropValue::String(display) },
+            TaggedValue {
+                tag: tags::PidTagRenderingPosition,
+                value: PropValue::Integer32(options.position.unwrap_or(NOT_RENDERED)),
+            },
+        ])?;
+        let embedded = handle.open_embedded_message(true)?;
+        provider::write_content(embedded.as_ref(), &content)?;
+        embedded.save_changes()?;
         handle.save_changes()?;
         let number = handle.attach_number();
         let index = self

@@ -337,3 +337,40 @@ fn sender_email_address_is_the_smtp_address_for_exchange_senders() {
     }
     assert_eq!(exchange_senders, 1, "pstsdk-submessage.pst has one Exchange sender");
 }
+
+#[test]
+fn an_item_of_another_store_attaches_as_an_embedded_item_with_its_parts() {
+    let fx = Fixture::new();
+    let (ns, draft) = draft(&fx);
+    let pst = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/pst/pstsdk-submessage.pst"
+    ));
+    let store = ns.add_store(pst).unwrap();
+    let mut source = None;
+    let mut pending = vec![store.root_folder().unwrap()];
+    while let (None, Some(folder)) = (&source, pending.pop()) {
+        source = folder.items().iter().unwrap().next().map(Result::unwrap);
+        pending.extend(folder.folders().unwrap());
+    }
+    let source = source.expect("the PST's one message");
+    let attached = draft
+        .attachments()
+        .add(AttachmentSource::Item(source.clone()), &AddAttachmentOptions::default())
+        .unwrap();
+    assert_eq!(attached.attachment_type().unwrap(), OlAttachmentType::EmbeddedItem);
+    draft.save().unwrap();
+
+    let again = ns.get_item_from_id(&draft.entry_id().unwrap(), None).unwrap();
+    let attachment = again.attachments().item(1).unwrap();
+    assert_eq!(attachment.display_name().unwrap(), source.subject().unwrap());
+    let embedded = attachment.embedded_item().unwrap();
+    assert_eq!(embedded.subject().unwrap(), source.subject().unwrap());
+    assert_eq!(embedded.sender_email_address().unwrap(), source.sender_email_address().unwrap());
+    assert_eq!(embedded.recipients().list().unwrap(), source.recipients().list().unwrap());
+    // The source's own embedded message came along, one level deeper.
+    let inner_source = source.attachments().item(1).unwrap().embedded_item().unwrap();
+    let inner = embedded.attachments().item(1).unwrap().embedded_item().unwrap();
+    assert_eq!(inner.nesting(), 2);
+    assert_eq!(inner.subject().unwrap(), inner_source.subject().unwrap());
+}
