@@ -428,6 +428,16 @@ impl Folder {
 
     /// [`Folder::copy_to`], also saying how many folders and items were copied.
     pub fn copy_to_counted(&self, destination: &Folder) -> SessionResult<(Folder, CopyReport)> {
+        let (copy, report) = self.copy_tree_to(destination)?;
+        destination.store().publish(
+            EventKind::FolderAdd,
+            Some(&destination.entry_id_bytes()),
+            &[&copy.entry_id_bytes()],
+        );
+        Ok((copy, report))
+    }
+
+    fn copy_tree_to(&self, destination: &Folder) -> SessionResult<(Folder, CopyReport)> {
         destination.store().check_writable("copy a folder into it")?;
         if same_store(self.store(), destination.store()) {
             let parent = self.parent()?.ok_or_else(|| {
@@ -462,7 +472,7 @@ impl Folder {
                 "the top folder of a store cannot move",
             ))
         })?;
-        let copy = self.copy_to(destination)?;
+        let (copy, _) = self.copy_tree_to(destination)?;
         parent.handle().delete_folder(&self.entry_id_bytes(), DeleteFolderFlags::ALL)?;
         Ok(copy)
     }

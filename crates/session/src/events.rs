@@ -35,6 +35,20 @@ pub enum EventKind {
     /// `Stores.BeforeStoreRemove`: a store is unmounted (raised once the removal is done:
     /// the session cannot be vetoed the way Outlook's `Cancel` argument allows).
     StoreRemove,
+    /// `Folders.FolderAdd`: a folder appeared under `folder_entry_id` (created, copied or
+    /// moved there); `entry_ids` holds the new folder.
+    FolderAdd,
+    /// `Folders.FolderChange`: a folder under `folder_entry_id` changed (renamed).
+    FolderChange,
+    /// `Folders.FolderRemove`: a folder left `folder_entry_id` (moved away or deleted).
+    FolderRemove,
+    /// `Folder.BeforeItemMove`: an item of `folder_entry_id` is about to move (or be deleted
+    /// for good when `target_folder_entry_id` is `None`). In-process handlers
+    /// ([`EventBus::on_before_move`]) may cancel; subscribers are told only of moves that go
+    /// ahead and cannot cancel.
+    BeforeItemMove,
+    /// `Folder.BeforeFolderMove`: a folder is about to move or be deleted (as above).
+    BeforeFolderMove,
     /// `Application.AdvancedSearchComplete`: a search started by `advanced_search` finished
     /// (or was stopped); the event carries the search's tag.
     AdvancedSearchComplete,
@@ -51,6 +65,11 @@ impl EventKind {
             EventKind::StoreAdd => "store_add",
             EventKind::StoreRemove => "store_remove",
             EventKind::AdvancedSearchComplete => "advanced_search_complete",
+            EventKind::FolderAdd => "folder_add",
+            EventKind::FolderChange => "folder_change",
+            EventKind::FolderRemove => "folder_remove",
+            EventKind::BeforeItemMove => "before_item_move",
+            EventKind::BeforeFolderMove => "before_folder_move",
         }
     }
 }
@@ -68,6 +87,10 @@ pub struct Event {
     pub folder_entry_id: Option<String>,
     /// The items concerned (`NewMailEx` passes a list; the other item events one each).
     pub entry_ids: Vec<String>,
+    /// `BeforeItemMove` / `BeforeFolderMove`: where the object is going (`None`: deleted for
+    /// good), as the event's `MoveTo` argument.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_folder_entry_id: Option<String>,
     /// `AdvancedSearchComplete`: the tag the search was started with; `None` otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
@@ -124,6 +147,53 @@ struct Subscriber {
 struct BusShared {
     subscribers: RwLock<Vec<Subscriber>>,
     next_id: AtomicU64,
+    move_handlers: RwLock<Vec<(u64, Arc<dyn MoveHandler>)>>,
+}
+
+/// What is about to move (`BeforeItemMove` / `BeforeFolderMove`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MoveRequest {
+    /// [`EventKind::BeforeItemMove`] or [`EventKind::BeforeFolderMove`].
+    pub kind: EventKind,
+    pub profile: String,
+    /// The store's display name and ID.
+    pub store: String,
+    pub store_id: String,
+    /// The item or folder about to move.
+    pub entry_id: String,
+    /// Where it is now (the item's folder, the folder's parent).
+    pub folder_entry_id: Option<String>,
+    /// Where it is going; `None` when it is deleted for good.
+    pub target_folder_entry_id: Option<String>,
+}
+
+/// An in-process handler of `BeforeItemMove` / `BeforeFolderMove`, called synchronously on
+/// the writer's thread before anything is changed, with no store lock held. Returning
+/// `true` cancels the move, as Outlook's `Cancel = True` does.
+pub trait MoveHandler: Send + Sync {
+    fn before_move(&self, request: &MoveRequest) -> bool;
+}
+
+impl<F: Fn(&MoveRequest) -> bool + Send + Sync> MoveHandler for F {
+    fn before_move(&self, request: &MoveRequest) -> bool {
+        self(request)
+    }
+}
+
+/// A registered [`MoveHandler`]; dropping it removes the handler.
+#[derive(Debug)]
+pub struct MoveHandlerRegistration {
+    id: u64,
+    bus: Weak<BusShared>,
+}
+
+impl Drop for MoveHandlerRegistration {
+    fn drop(&mut self) {
+        if let Some(shared) = self.bus.upgrade() {
+            let mut handlers = shared.move_handlers.write().unwrap_or_else(|e| e.into_inner());
+            handlers.retain(|(id, _)| *id != self.id);
+        }
+    }
 }
 
 /// The event bus. Cloning gives another handle to the same bus.
@@ -163,6 +233,33 @@ impl EventBus {
         let (sender, receiver) = std::sync::mpsc::sync_channel(capacity.max(1));
         let subscription = self.subscribe(filter, Arc::new(ChannelSink(Mutex::new(sender))));
         EventReceiver { subscription, receiver: Mutex::new(receiver) }
+    }
+
+    /// Adds an in-process `BeforeItemMove`/`BeforeFolderMove` handler that may cancel moves;
+    /// it stays until the registration is dropped.
+    pub fn on_before_move(&self, handler: Arc<dyn MoveHandler>) -> MoveHandlerRegistration {
+        let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        self.shared.move_handlers.write().unwrap_or_else(|e| e.into_inner()).push((id, handler));
+        MoveHandlerRegistration { id, bus: Arc::downgrade(&self.shared) }
+    }
+
+    /// Whether an in-process move handler is registered.
+    pub fn has_move_handlers(&self) -> bool {
+        !self.shared.move_handlers.read().unwrap_or_else(|e| e.into_inner()).is_empty()
+    }
+
+    /// Asks every move handler about `request`; true when one cancels. The handlers are
+    /// called on a snapshot, with no lock of the bus held, so a handler may register others.
+    pub fn ask_before_move(&self, request: &MoveRequest) -> bool {
+        let handlers: Vec<Arc<dyn MoveHandler>> = self
+            .shared
+            .move_handlers
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(_, h)| Arc::clone(h))
+            .collect();
+        handlers.iter().any(|handler| handler.before_move(request))
     }
 
     pub fn subscriber_count(&self) -> usize {

@@ -1,6 +1,7 @@
 //! `Folder`: a folder of a mounted store (the OOM `Folder` object).
 
 use crate::error::{SessionError, SessionResult};
+use crate::events::EventKind;
 use crate::item::Item;
 use crate::items::Items;
 use crate::store::Store;
@@ -44,6 +45,14 @@ impl Folder {
             tag: tags::PidTagDisplayName,
             value: PropValue::String(name.to_owned()),
         }])?;
+        if self.store.has_listeners() {
+            let parent = self.parent()?.map(|p| p.entry_id_bytes());
+            self.store.publish(
+                EventKind::FolderChange,
+                parent.as_deref(),
+                &[&self.entry_id_bytes()],
+            );
+        }
         Ok(())
     }
 
@@ -209,7 +218,13 @@ impl Folder {
             tag: tags::PidTagContainerClass,
             value: PropValue::String(item_type.container_class().to_owned()),
         }])?;
-        Ok(Folder::new(self.store.clone(), Arc::from(handle)))
+        let folder = Folder::new(self.store.clone(), Arc::from(handle));
+        self.store.publish(
+            EventKind::FolderAdd,
+            Some(&self.entry_id_bytes()),
+            &[&folder.entry_id_bytes()],
+        );
+        Ok(folder)
     }
 
     /// `Items.Add(Class)`: a new unsaved item of `message_class` (default: the folder's
@@ -236,17 +251,28 @@ impl Folder {
     /// copy-then-delete and the copy has new IDs (see `crate::copy`).
     pub fn move_to(&self, destination: &Folder) -> SessionResult<Folder> {
         self.store.check_writable("move a folder")?;
-        if destination.store.provider_uid() != self.store.provider_uid() {
-            return self.move_across_stores(destination);
-        }
         let parent = self.parent()?.ok_or_else(|| {
             SessionError::Mapi(MapiError::invalid_parameter(
                 "the top folder of a store cannot move",
             ))
         })?;
         let id = self.handle.entry_id();
-        parent.handle.move_folder(&id, &destination.handle.entry_id(), None)?;
-        self.store.get_folder_from_id_bytes(&id)
+        let target = destination.handle.entry_id();
+        self.store.before_move(
+            EventKind::BeforeFolderMove,
+            &id,
+            Some(&parent.entry_id_bytes()),
+            Some(&target),
+        )?;
+        let moved = if destination.store.provider_uid() != self.store.provider_uid() {
+            self.move_across_stores(destination)?
+        } else {
+            parent.handle.move_folder(&id, &target, None)?;
+            self.store.get_folder_from_id_bytes(&id)?
+        };
+        self.store.publish(EventKind::FolderRemove, Some(&parent.entry_id_bytes()), &[&id]);
+        destination.store.publish(EventKind::FolderAdd, Some(&target), &[&moved.entry_id_bytes()]);
+        Ok(moved)
     }
 
     /// `Folder.Delete`: as in Outlook, moves the folder into Deleted Items; a folder already
@@ -265,11 +291,24 @@ impl Folder {
                 "the Deleted Items folder itself cannot be deleted",
             )));
         }
-        match wastebasket {
-            Some(wastebasket) if !self.is_inside(&wastebasket)? => {
-                parent.handle.move_folder(&id, &wastebasket, None)?;
-            }
-            _ => parent.handle.delete_folder(&id, DeleteFolderFlags::ALL)?,
+        let into_wastebasket = match wastebasket {
+            Some(wastebasket) if !self.is_inside(&wastebasket)? => Some(wastebasket),
+            _ => None,
+        };
+        let parent_id = parent.entry_id_bytes();
+        self.store.before_move(
+            EventKind::BeforeFolderMove,
+            &id,
+            Some(&parent_id),
+            into_wastebasket.as_deref(),
+        )?;
+        match &into_wastebasket {
+            Some(wastebasket) => parent.handle.move_folder(&id, wastebasket, None)?,
+            None => parent.handle.delete_folder(&id, DeleteFolderFlags::ALL)?,
+        }
+        self.store.publish(EventKind::FolderRemove, Some(&parent_id), &[&id]);
+        if let Some(wastebasket) = &into_wastebasket {
+            self.store.publish(EventKind::FolderAdd, Some(wastebasket), &[&id]);
         }
         Ok(())
     }

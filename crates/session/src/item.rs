@@ -422,12 +422,18 @@ impl Item {
     /// (see `crate::copy`).
     pub fn move_to(&self, destination: &Folder) -> SessionResult<Item> {
         self.store.check_writable("move an item")?;
-        if destination.store().provider_uid() != self.store.provider_uid() {
-            return self.move_across_stores(destination);
-        }
         let id = self.saved_entry_id("move")?;
         let parent = self.parent()?;
         let target = destination.entry_id_bytes();
+        self.store.before_move(
+            EventKind::BeforeItemMove,
+            &id,
+            Some(&parent.entry_id_bytes()),
+            Some(&target),
+        )?;
+        if destination.store().provider_uid() != self.store.provider_uid() {
+            return self.move_across_stores(destination);
+        }
         let moved = parent.handle().move_messages(std::slice::from_ref(&id), &target)?;
         let new_id = moved
             .into_iter()
@@ -445,10 +451,22 @@ impl Item {
         let id = self.saved_entry_id("delete")?;
         let parent = self.parent()?;
         let wastebasket = self.store.default_folder_entry_id(OlDefaultFolders::DeletedItems).ok();
-        match wastebasket {
+        let into_wastebasket = match wastebasket {
             Some(wastebasket)
                 if parent.entry_id_bytes() != wastebasket && !parent.is_inside(&wastebasket)? =>
             {
+                Some(wastebasket)
+            }
+            _ => None,
+        };
+        self.store.before_move(
+            EventKind::BeforeItemMove,
+            &id,
+            Some(&parent.entry_id_bytes()),
+            into_wastebasket.as_deref(),
+        )?;
+        match into_wastebasket {
+            Some(wastebasket) => {
                 let moved =
                     parent.handle().move_messages(std::slice::from_ref(&id), &wastebasket)?;
                 let entry_id = moved.into_iter().next().ok_or_else(|| {

@@ -240,6 +240,7 @@ impl Application {
                 folder_entry_id: None,
                 entry_ids: Vec::new(),
                 tag: Some(worker.inner.tag.clone()),
+                target_folder_entry_id: None,
             });
             worker.lock().finished = true;
             worker.inner.done.notify_all();

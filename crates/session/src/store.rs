@@ -336,7 +336,53 @@ impl Store {
             folder_entry_id: folder.map(mapi::hex::encode),
             entry_ids: items.iter().map(|id| mapi::hex::encode(id)).collect(),
             tag: None,
+            target_folder_entry_id: None,
         });
+    }
+
+    /// `BeforeItemMove` / `BeforeFolderMove`: asks the in-process handlers (synchronously,
+    /// before anything changes, no store lock held) and fails with `MAPI_E_USER_CANCEL` when
+    /// one cancels; a move that goes ahead is then announced to subscribers, who cannot
+    /// cancel. `to` is `None` for a deletion for good.
+    pub(crate) fn before_move(
+        &self,
+        kind: EventKind,
+        entry_id: &[u8],
+        from: Option<&[u8]>,
+        to: Option<&[u8]>,
+    ) -> SessionResult<()> {
+        let Some(source) = &self.inner.events else { return Ok(()) };
+        let handlers = source.bus.has_move_handlers();
+        if !handlers && !source.bus.has_subscribers() {
+            return Ok(());
+        }
+        let request = crate::events::MoveRequest {
+            kind,
+            profile: source.profile.clone(),
+            store: self.display_name().to_owned(),
+            store_id: self.store_id(),
+            entry_id: mapi::hex::encode(entry_id),
+            folder_entry_id: from.map(mapi::hex::encode),
+            target_folder_entry_id: to.map(mapi::hex::encode),
+        };
+        if handlers && source.bus.ask_before_move(&request) {
+            let what = if kind == EventKind::BeforeFolderMove { "folder" } else { "item" };
+            return Err(SessionError::Mapi(MapiError::new(
+                mapi::ErrorCode::UserCancel,
+                format!("a BeforeMove handler cancelled moving the {what} {}", request.entry_id),
+            )));
+        }
+        source.bus.publish(&Event {
+            kind,
+            profile: request.profile,
+            store: request.store,
+            store_id: request.store_id,
+            folder_entry_id: request.folder_entry_id,
+            entry_ids: vec![request.entry_id],
+            tag: None,
+            target_folder_entry_id: request.target_folder_entry_id,
+        });
+        Ok(())
     }
 
     pub(crate) fn check_writable(&self, what: &str) -> SessionResult<()> {
