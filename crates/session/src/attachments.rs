@@ -158,29 +158,21 @@ impl Attachments {
     ) -> SessionResult<Attachment> {
         self.item.store().check_writable("add an attachment")?;
         let tagged = |tag: PropTag, value: PropValue| TaggedValue { tag, value };
+        let by_value = |data: Vec<u8>| {
+            vec![
+                tagged(
+                    tags::PidTagAttachMethod,
+                    PropValue::Integer32(AttachMethod::ByValue.code()),
+                ),
+                tagged(tags::PidTagAttachDataBinary, PropValue::Binary(data)),
+            ]
+        };
         let (file_name, mut values) = match source {
             AttachmentSource::File(path) => {
                 let data = std::fs::read(&path).map_err(|err| read_error(&path, &err))?;
-                let name = file_name_of(&path)?;
-                let values = vec![
-                    tagged(
-                        tags::PidTagAttachMethod,
-                        PropValue::Integer32(AttachMethod::ByValue.code()),
-                    ),
-                    tagged(tags::PidTagAttachDataBinary, PropValue::Binary(data)),
-                ];
-                (name, values)
+                (file_name_of(&path)?, by_value(data))
             }
-            AttachmentSource::Bytes { file_name, data } => {
-                let values = vec![
-                    tagged(
-                        tags::PidTagAttachMethod,
-                        PropValue::Integer32(AttachMethod::ByValue.code()),
-                    ),
-                    tagged(tags::PidTagAttachDataBinary, PropValue::Binary(data)),
-                ];
-                (file_name, values)
-            }
+            AttachmentSource::Bytes { file_name, data } => (file_name, by_value(data)),
             AttachmentSource::Reference(path) => {
                 let name = file_name_of(&path)?;
                 let full = path.to_string_lossy().into_owned();
