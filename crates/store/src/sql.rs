@@ -83,6 +83,9 @@ impl<'v> NewPropertyRows<'v> {
 
     /// Inserts every row held, keeping their order.
     pub fn flush(&mut self, conn: &Connection) -> StoreResult<()> {
+        if self.is_empty() {
+            return Ok(());
+        }
         const ONE: &str =
             "INSERT OR REPLACE INTO properties (object_id, tag, value) VALUES (?, ?, ?)";
         let mut chunks = self.rows.chunks_exact(ROWS_PER_INSERT);
