@@ -33,8 +33,9 @@ const MAX_FOLDER_DEPTH: usize = 512;
 
 /// A folder copy commits this many messages per transaction at most...
 const BATCH_MESSAGES: usize = 1000;
-/// ...or this many bytes of values, whichever comes first, so memory stays bounded.
-const BATCH_BYTES: usize = 64 << 20;
+/// ...or this many bytes of values, whichever comes first, so memory stays bounded: two
+/// batches are in memory at once (one saved while the next is read), 64 MiB of values at most.
+const BATCH_BYTES: usize = 32 << 20;
 
 /// The largest value read from a property stream; a larger one is refused, not allocated.
 const MAX_STREAMED_VALUE: u64 = 1 << 30;
@@ -564,7 +565,9 @@ fn copy_folder_properties(
 }
 
 /// Copies the (normal or associated) messages of `source` into `copy` in batches; returns how
-/// many.
+/// many. A second thread reads the next batch while this one is saved (a save spends much of
+/// its time waiting on the disk), so at most two batches are in memory: the one being saved
+/// and the one being read, which waits for the save before it is handed over.
 fn copy_contents(
     copier: &mut Copier,
     source: &Folder,
@@ -576,36 +579,60 @@ fn copy_contents(
         Err(err) if err.code == ErrorCode::NoSupport => return Ok(0),
         Err(err) => return Err(err.into()),
     };
+    if ids.is_empty() {
+        return Ok(0);
+    }
     let backend = source.store().backend().clone();
     let target = copy.entry_id_bytes();
-    let mut batch = Vec::new();
-    let mut batch_bytes = 0usize;
-    let mut copied = 0usize;
-    let mut flush =
-        |batch: &mut Vec<MessageContent>, batch_bytes: &mut usize| -> SessionResult<()> {
-            if batch.is_empty() {
-                return Ok(());
-            }
-            let new_ids = copy.handle().create_messages(batch, associated)?;
+    std::thread::scope(|scope| {
+        // A rendezvous channel: the reader hands a batch over only when the saver takes it.
+        let (batches, received) = std::sync::mpsc::sync_channel(0);
+        scope.spawn(move || read_batches(copier, backend.as_ref(), &ids, &batches));
+        let mut copied = 0usize;
+        // Returning early drops `received`, which ends the reader at its next hand-over.
+        for batch in received {
+            let batch: Vec<MessageContent> = batch?;
+            let new_ids = copy.handle().create_messages(&batch, associated)?;
             for id in &new_ids {
                 copy.store().publish(EventKind::ItemAdd, Some(&target), &[id]);
             }
             copied += new_ids.len();
-            batch.clear();
-            *batch_bytes = 0;
-            Ok(())
-        };
+        }
+        Ok(copied)
+    })
+}
+
+/// Reads the messages `ids` of `store` and sends them in batches of at most
+/// [`BATCH_MESSAGES`] messages or about [`BATCH_BYTES`] bytes; an error is sent and ends the
+/// reading, as does a receiver that has gone.
+fn read_batches(
+    copier: &mut Copier,
+    store: &dyn MessageStore,
+    ids: &[Vec<u8>],
+    batches: &std::sync::mpsc::SyncSender<SessionResult<Vec<MessageContent>>>,
+) {
+    let mut batch = Vec::new();
+    let mut batch_bytes = 0usize;
     for id in ids {
-        let message = backend.open_message(&id)?;
-        let content = copier.read_message(message.as_ref())?;
+        let content = match store.open_message(id).and_then(|m| copier.read_message(m.as_ref())) {
+            Ok(content) => content,
+            Err(err) => {
+                let _ = batches.send(Err(err.into()));
+                return;
+            }
+        };
         batch_bytes += content_bytes(&content);
         batch.push(content);
         if batch.len() >= BATCH_MESSAGES || batch_bytes >= BATCH_BYTES {
-            flush(&mut batch, &mut batch_bytes)?;
+            if batches.send(Ok(std::mem::take(&mut batch))).is_err() {
+                return;
+            }
+            batch_bytes = 0;
         }
     }
-    flush(&mut batch, &mut batch_bytes)?;
-    Ok(copied)
+    if !batch.is_empty() {
+        let _ = batches.send(Ok(batch));
+    }
 }
 
 fn content_bytes(content: &MessageContent) -> usize {

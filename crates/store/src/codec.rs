@@ -5,7 +5,7 @@
 //! The tag stored beside the value says how to read it back.
 
 use mapi::{ErrorCode, FileTime, Guid, MapiError, MapiResult, PropTag, PropType, PropValue};
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 
 /// The SQLite value for a property value.
 pub fn to_sql(value: &PropValue) -> Value {
@@ -34,6 +34,21 @@ pub fn to_sql(value: &PropValue) -> Value {
         | PropValue::Restriction(b)
         | PropValue::RuleAction(b) => Value::Blob(b.clone()),
         multi => Value::Blob(encode_multi(multi)),
+    }
+}
+
+/// [`to_sql`] without copying strings and binaries: the value is bound where it lies, which
+/// spares a bulk save one copy of every body.
+pub fn to_sql_ref(value: &PropValue) -> ToSqlOutput<'_> {
+    match value {
+        PropValue::String(s) | PropValue::String8(s) => {
+            ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))
+        }
+        PropValue::Binary(b)
+        | PropValue::ServerId(b)
+        | PropValue::Restriction(b)
+        | PropValue::RuleAction(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+        other => ToSqlOutput::Owned(to_sql(other)),
     }
 }
 
@@ -234,6 +249,13 @@ mod tests {
     fn round_trip(value: PropValue) {
         let tag = PropTag::new(0x6600, value.prop_type());
         let sql = to_sql(&value);
+        // The borrowed form binds exactly what the owned one stores.
+        let borrowed = match to_sql_ref(&value) {
+            ToSqlOutput::Borrowed(r) => Value::try_from(r).expect("a text or blob value"),
+            ToSqlOutput::Owned(v) => v,
+            other => panic!("unexpected binding {other:?}"),
+        };
+        assert_eq!(borrowed, sql, "{value:?}");
         let back = from_sql(tag, ValueRef::from(&sql)).unwrap();
         assert_eq!(back, value);
     }

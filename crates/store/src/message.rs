@@ -85,6 +85,17 @@ impl MessageData {
         i64::try_from(props + recipients).unwrap_or(i64::MAX).saturating_add(attachments)
     }
 
+    /// How many objects (recipients, attachments, embedded messages and theirs) a save of this
+    /// message creates besides the message itself.
+    pub fn child_objects(&self) -> i64 {
+        let attachments: i64 = self
+            .attachments
+            .values()
+            .map(|a| 1 + a.embedded.as_ref().map_or(0, |m| 1 + m.child_objects()))
+            .sum();
+        i64::try_from(self.recipients.len()).unwrap_or(i64::MAX).saturating_add(attachments)
+    }
+
     fn next_row_id(&self) -> u32 {
         self.recipients.keys().next_back().map_or(0, |k| k + 1)
     }
@@ -184,29 +195,73 @@ fn load_children(conn: &Connection, id: i64, data: &mut MessageData) -> StoreRes
 /// Writes a message's content under an existing `messages` row that holds none (new, or
 /// emptied by [`clear_message`]).
 pub fn write_message(conn: &Connection, id: i64, data: &MessageData) -> StoreResult<()> {
-    let props: Vec<TaggedValue> = data.props.values().cloned().collect();
-    sql::write_new_props(conn, id, &props)?;
+    let mut ids = IdRange::reserve(conn, data.child_objects())?;
+    let mut rows = sql::NewPropertyRows::default();
+    write_message_rows(conn, id, data, &mut ids, &mut rows)?;
+    rows.flush(conn)
+}
+
+/// [`write_message`] with object IDs from `ids` and the property rows left in `rows` for the
+/// caller to flush (a batch inserts the rows of many messages together).
+pub(crate) fn write_message_rows<'v>(
+    conn: &Connection,
+    id: i64,
+    data: &'v MessageData,
+    ids: &mut IdRange,
+    rows: &mut sql::NewPropertyRows<'v>,
+) -> StoreResult<()> {
+    rows.push(id, data.props.values());
     for (row_id, recipient) in &data.recipients {
-        let rid = sql::next_id(conn)?;
+        let rid = ids.take()?;
         conn.prepare_cached("INSERT INTO recipients (id, message_id, row_id) VALUES (?1, ?2, ?3)")?
             .execute(params![rid, id, row_id])?;
-        sql::write_new_props(conn, rid, &recipient.values().cloned().collect::<Vec<_>>())?;
+        rows.push(rid, recipient.values());
     }
     for (num, attachment) in &data.attachments {
-        let aid = sql::next_id(conn)?;
+        let aid = ids.take()?;
         conn.prepare_cached(
             "INSERT INTO attachments (id, message_id, attach_num) VALUES (?1, ?2, ?3)",
         )?
         .execute(params![aid, id, num])?;
-        sql::write_new_props(conn, aid, &attachment.props.values().cloned().collect::<Vec<_>>())?;
+        rows.push(aid, attachment.props.values());
         if let Some(embedded) = &attachment.embedded {
-            let eid = sql::next_id(conn)?;
+            let eid = ids.take()?;
             conn.prepare_cached("INSERT INTO messages (id, parent_attachment) VALUES (?1, ?2)")?
                 .execute(params![eid, aid])?;
-            write_message(conn, eid, embedded)?;
+            write_message_rows(conn, eid, embedded, ids, rows)?;
         }
     }
     Ok(())
+}
+
+/// Object IDs taken from the global counter in one step ([`sql::reserve_ids`]) and handed out
+/// one by one.
+#[derive(Debug)]
+pub(crate) struct IdRange {
+    next: i64,
+    end: i64,
+}
+
+impl IdRange {
+    pub(crate) fn reserve(conn: &Connection, count: i64) -> StoreResult<IdRange> {
+        if count == 0 {
+            return Ok(IdRange { next: 0, end: 0 });
+        }
+        let next = sql::reserve_ids(conn, count)?;
+        Ok(IdRange { next, end: next.saturating_add(count) })
+    }
+
+    pub(crate) fn take(&mut self) -> StoreResult<i64> {
+        if self.next >= self.end {
+            return Err(MapiError::new(
+                ErrorCode::CallFailed,
+                "more objects to save than object IDs reserved for them",
+            )
+            .into());
+        }
+        self.next += 1;
+        Ok(self.next - 1)
+    }
 }
 
 /// Removes a message's content (properties, recipients, attachments and their embedded
