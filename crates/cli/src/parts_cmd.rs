@@ -192,6 +192,7 @@ pub fn attachment_cmd(
         saved: Vec::new(),
         skipped: Vec::new(),
     };
+    let mut files = session::files::NewFiles::new(&directory);
     for attachment in chosen {
         let is_embedded =
             attachment.attachment_type().map_err(failed)? == mapi::OlAttachmentType::EmbeddedItem;
@@ -203,7 +204,7 @@ pub fn attachment_cmd(
             });
             continue;
         }
-        let path = attachment.save_into(&directory).map_err(failed)?;
+        let path = attachment.save_with(&mut files).map_err(failed)?;
         let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         view.saved.push(SavedFile { index: attachment.index(), path, bytes });
     }

@@ -1,6 +1,6 @@
 //! Saves every attachment of every item of a PST into a directory, the way a script does with
-//! `Attachment.SaveAsFile` (one directory per item, names made safe): the Outpost side of
-//! `scripts/bench/attachments-save`, against `readpst -S`.
+//! `Attachment.SaveAsFile` (one directory per folder, as `readpst -S` makes, names made safe
+//! and numbered when taken): the Outpost side of `scripts/bench/attachments-save`.
 //!
 //!     cargo run --release -p outpost-session --example save_attachments -- FILE.pst OUTDIR
 //!
@@ -29,27 +29,29 @@ fn save_folder(
         folder.get_prop(mapi::catalog::tags::PidTagFolderType)?.and_then(|v| v.as_i32())
             == Some(mapi::provider::FolderKind::Search.code());
     if !is_search {
+        let mut files: Option<session::files::NewFiles> = None;
         for item in folder.items().iter()? {
             let item = item?;
             totals.items += 1;
-            let attachments = item.attachments().list()?;
-            if attachments.is_empty() {
-                continue;
-            }
-            let dir = out.join(totals.items.to_string());
-            std::fs::create_dir_all(&dir)?;
-            for attachment in attachments {
+            for attachment in item.attachments().list()? {
                 if attachment.attachment_type()? == mapi::OlAttachmentType::EmbeddedItem {
                     continue;
                 }
-                let path = attachment.save_into(&dir)?;
+                let files = match &mut files {
+                    Some(files) => files,
+                    None => {
+                        std::fs::create_dir_all(out)?;
+                        files.insert(session::files::NewFiles::new(out))
+                    }
+                };
+                let path = attachment.save_with(files)?;
                 totals.attachments += 1;
                 totals.bytes += std::fs::metadata(path)?.len();
             }
         }
     }
-    for sub in folder.folders()? {
-        save_folder(&sub, out, totals)?;
+    for (i, sub) in folder.folders()?.iter().enumerate() {
+        save_folder(sub, &out.join(i.to_string()), totals)?;
     }
     Ok(())
 }

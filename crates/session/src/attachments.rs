@@ -514,13 +514,18 @@ impl Attachment {
     /// ([`files::sanitize_file_name`]) and numbered when taken; never overwrites. Returns
     /// the path written.
     pub fn save_into(&self, directory: &Path) -> SessionResult<PathBuf> {
+        self.save_with(&mut files::NewFiles::new(directory))
+    }
+
+    /// [`Attachment::save_into`] for one of many files saved into one directory.
+    pub fn save_with(&self, files: &mut files::NewFiles) -> SessionResult<PathBuf> {
         let name = match self.file_name()? {
             Some(name) => name,
             None => self.display_name()?.unwrap_or_default(),
         };
         let fallback = format!("attachment-{}", self.index);
         let mut data = self.open_data()?;
-        files::save_new_file(directory, &name, &fallback, &mut data)
+        files.save(&name, &fallback, &mut data)
     }
 
     /// The members as plain data.
