@@ -129,9 +129,15 @@ fn a_watcher_of_the_inbox_sees_an_item_another_process_creates() {
         assert_eq!(event["store_id"], created["store_id"]);
     }
 
-    // Deleting it removes it from the Inbox (it moves to Deleted Items, not watched here).
+    // Deleting it removes it from the Inbox (it moves to Deleted Items, not watched here):
+    // first BeforeItemMove, naming where it goes, then ItemRemove.
     let entry_id = created["entry_id"].as_str().unwrap();
     home.json(&["item", "delete", entry_id, "--json"]);
+    let before = watcher.next_json();
+    assert_eq!(before["event"], "before_item_move");
+    assert_eq!(before["entry_ids"], json!([entry_id]));
+    let wastebasket = home.json(&["default-folder", "deleted-items", "--json"]);
+    assert_eq!(before["target_folder_entry_id"], wastebasket["entry_id"]);
     let removed = watcher.next_json();
     assert_eq!(removed["event"], "item_remove");
     assert_eq!(removed["entry_ids"], json!([entry_id]));

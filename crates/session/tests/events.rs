@@ -78,11 +78,12 @@ fn moving_an_item_removes_it_from_the_source_and_adds_it_to_the_target() {
     let events = ns.subscribe(None, 16);
     let moved = ns.get_item_from_id(&id, None).unwrap().move_to(&drafts).unwrap();
     let got = events.drain();
-    assert_eq!(kinds(&got), [EventKind::ItemRemove, EventKind::ItemAdd]);
-    assert_eq!(got[0].folder_entry_id.as_deref(), Some(inbox.entry_id().as_str()));
-    assert_eq!(got[0].entry_ids, [id]);
-    assert_eq!(got[1].folder_entry_id.as_deref(), Some(drafts.entry_id().as_str()));
-    assert_eq!(got[1].entry_ids, [moved.entry_id().unwrap()]);
+    assert_eq!(kinds(&got), [EventKind::BeforeItemMove, EventKind::ItemRemove, EventKind::ItemAdd]);
+    assert_eq!(got[0].target_folder_entry_id.as_deref(), Some(drafts.entry_id().as_str()));
+    assert_eq!(got[1].folder_entry_id.as_deref(), Some(inbox.entry_id().as_str()));
+    assert_eq!(got[1].entry_ids, [id]);
+    assert_eq!(got[2].folder_entry_id.as_deref(), Some(drafts.entry_id().as_str()));
+    assert_eq!(got[2].entry_ids, [moved.entry_id().unwrap()]);
 }
 
 #[test]
@@ -99,15 +100,18 @@ fn deleting_moves_to_deleted_items_then_deleting_there_is_a_plain_remove() {
     };
     let new_id = mapi::hex::encode(&entry_id);
     let got = events.drain();
-    assert_eq!(kinds(&got), [EventKind::ItemRemove, EventKind::ItemAdd]);
-    assert_eq!(got[1].folder_entry_id.as_deref(), Some(wastebasket.entry_id().as_str()));
-    assert_eq!(got[1].entry_ids, std::slice::from_ref(&new_id));
+    assert_eq!(kinds(&got), [EventKind::BeforeItemMove, EventKind::ItemRemove, EventKind::ItemAdd]);
+    assert_eq!(got[0].target_folder_entry_id.as_deref(), Some(wastebasket.entry_id().as_str()));
+    assert_eq!(got[2].folder_entry_id.as_deref(), Some(wastebasket.entry_id().as_str()));
+    assert_eq!(got[2].entry_ids, std::slice::from_ref(&new_id));
 
+    // Deleting for good: BeforeItemMove with no target, then the removal.
     ns.get_item_from_id(&new_id, None).unwrap().delete().unwrap();
     let got = events.drain();
-    assert_eq!(kinds(&got), [EventKind::ItemRemove]);
-    assert_eq!(got[0].folder_entry_id.as_deref(), Some(wastebasket.entry_id().as_str()));
-    assert_eq!(got[0].entry_ids, [new_id]);
+    assert_eq!(kinds(&got), [EventKind::BeforeItemMove, EventKind::ItemRemove]);
+    assert_eq!(got[0].target_folder_entry_id, None);
+    assert_eq!(got[1].folder_entry_id.as_deref(), Some(wastebasket.entry_id().as_str()));
+    assert_eq!(got[1].entry_ids, [new_id]);
 }
 
 #[test]
