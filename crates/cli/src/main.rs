@@ -13,6 +13,7 @@ mod parts_cmd;
 mod prop_cmd;
 mod pst_cmd;
 mod search_cmd;
+mod server_cmd;
 mod session_cmd;
 mod watch_cmd;
 
@@ -70,6 +71,9 @@ enum Command {
     /// Create, inspect and check embedded mailbox files.
     #[command(subcommand)]
     Mailbox(mailbox_cmd::MailboxCommand),
+    /// Administer a multi-user server's data directory: its users and their mailboxes.
+    #[command(subcommand)]
+    Server(server_cmd::ServerCommand),
     /// Print a folder's events as they happen (item added, changed, removed; new mail) until
     /// Ctrl-C. FOLDER is a default-folder kind (inbox, ...), a folder path or an entry ID.
     /// Runs through the instance; --json prints one JSON object per line.
@@ -98,6 +102,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Entryid(command) => entryid_cmd::run(command, out),
         Command::Pst { command } => pst_cmd::run(command, out),
         Command::Mailbox(command) => mailbox_cmd::run(command, out),
+        Command::Server(command) => server_cmd::run(command, out),
         Command::Watch { folder, profile } => {
             if no_instance(cli.no_instance) {
                 return Err(watch_cmd::no_instance_refusal());

@@ -26,6 +26,18 @@ fn bad_input_exits_2_in_every_subcommand_with_a_json_error_document() {
     let not_a_store = home.path().join("notes.txt");
     std::fs::write(&not_a_store, "not a store").unwrap();
     let not_a_store = not_a_store.to_str().unwrap();
+    // A server data directory with one user, at the cheap test cost (stdin is empty here,
+    // so an add that got as far as reading the password is refused for an empty one).
+    let server_data = home.path().join("server");
+    std::fs::create_dir_all(&server_data).unwrap();
+    let mut config = server::ServerConfig::for_tests();
+    config.mail_domain = "example.org".into();
+    config.save(&server_data.join(server::CONFIG_FILE)).unwrap();
+    server::ServerData::open_or_create(&server_data)
+        .unwrap()
+        .add_user("alice", None, None, "pw")
+        .unwrap();
+    let server_data = server_data.to_str().unwrap().to_owned();
     let cases: &[&[&str]] = &[
         // Entry IDs that are not hex, too short, or name nothing.
         &["item", "get", "XYZ"],
@@ -123,6 +135,18 @@ fn bad_input_exits_2_in_every_subcommand_with_a_json_error_document() {
         &["folder", "copy", "inbox", "--into", "nosuch"],
         &["folder", "copy", &foreign, "--into", "inbox"],
         &["folder", "delete", "nosuch"],
+        // Server users: invalid names, a taken name, no --password-stdin, unknown users,
+        // a data directory that does not exist (only `add` creates one).
+        &["server", "user", "add", "a b", "--data", &server_data, "--password-stdin"],
+        &["server", "user", "add", "Alice", "--data", &server_data, "--password-stdin"],
+        &["server", "user", "add", "bob", "--data", &server_data],
+        &["server", "user", "add", "bob", "--data", &server_data, "--password-stdin"],
+        &["server", "user", "disable", "nobody", "--data", &server_data],
+        &["server", "user", "enable", "nobody", "--data", &server_data],
+        &["server", "user", "passwd", "nobody", "--data", &server_data, "--password-stdin"],
+        &["server", "user", "list", "--data", missing],
+        &["server", "user", "disable", "alice", "--data", missing],
+        &["server", "user", "passwd", "alice", "--data", missing, "--password-stdin"],
     ];
     for args in cases {
         let run = home.json(args);
