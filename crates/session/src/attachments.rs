@@ -213,6 +213,11 @@ impl Attachments {
         let handle = self.item.message().create_attachment()?;
         handle.set_props(&values)?;
         handle.save_changes()?;
+        self.saved(handle)
+    }
+
+    /// A just-saved attachment as a member of the collection, with its index.
+    fn saved(&self, handle: Box<dyn provider::Attachment>) -> SessionResult<Attachment> {
         let number = handle.attach_number();
         let index = self
             .numbers()?
@@ -257,13 +262,7 @@ impl Attachments {
         provider::write_content(embedded.as_ref(), &content)?;
         embedded.save_changes()?;
         handle.save_changes()?;
-        let number = handle.attach_number();
-        let index = self
-            .numbers()?
-            .iter()
-            .position(|&n| n == number)
-            .map_or_else(|| self.count().unwrap_or(0), |i| i + 1);
-        Ok(Attachment { parent: self.item.clone(), index, handle: Arc::from(handle) })
+        self.saved(handle)
     }
 
     /// `Remove(Index)`: 1-based; the item needs a `Save` to keep the change.
