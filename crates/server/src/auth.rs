@@ -55,7 +55,18 @@ impl ServerData {
                 tracing::warn!(user = name, %peer, "logon refused: too many failed attempts");
                 return Err(ServerError::TooManyAttempts { retry_after });
             }
+            // Counted as a failure now, under the same lock as the check, and taken back if
+            // the password is right: simultaneous attempts cannot all pass the check before
+            // any of them is recorded, so the limit holds under concurrency too.
+            failures.record_failure(user_key.clone(), limits.max_failures_per_user, window, now);
+            failures.record_failure(
+                address_key.clone(),
+                limits.max_failures_per_address,
+                window,
+                now,
+            );
         }
+        let attempted_at = now;
 
         let row: Option<(String, String, bool, i64)> = lock(&self.conn)
             .query_row(
@@ -82,16 +93,18 @@ impl ServerData {
             Some((canonical, _, false, generation)) if verified && acceptable_input => {
                 // A success clears the user's count, not the address's: one working account
                 // must not reset the budget for guessing the others from that address.
-                lock(&self.failures).clear(&user_key);
+                {
+                    let mut failures = lock(&self.failures);
+                    failures.clear(&user_key);
+                    failures.withdraw(&address_key, attempted_at);
+                }
                 let expires = now + self.config.token_lifetime();
                 let token = lock(&self.tokens).issue(&canonical, generation, expires, now)?;
                 tracing::info!(user = canonical, %peer, "logon");
                 Ok(token)
             }
             _ => {
-                let mut failures = lock(&self.failures);
-                failures.record_failure(user_key, limits.max_failures_per_user, window, now);
-                failures.record_failure(address_key, limits.max_failures_per_address, window, now);
+                // The failure was recorded before the password was checked.
                 tracing::warn!(user = name, %peer, "logon failed");
                 Err(ServerError::LogonFailed)
             }

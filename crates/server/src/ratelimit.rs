@@ -65,6 +65,19 @@ impl FailureLog {
         }
     }
 
+    /// Takes back one failure recorded at `at` (an attempt counted before it was checked
+    /// that turned out to succeed).
+    pub fn withdraw(&mut self, subject: &Subject, at: SystemTime) {
+        if let Some(times) = self.failures.get_mut(subject) {
+            if let Some(position) = times.iter().rposition(|&t| t == at) {
+                times.remove(position);
+            }
+            if times.is_empty() {
+                self.failures.remove(subject);
+            }
+        }
+    }
+
     pub fn clear(&mut self, subject: &Subject) {
         self.failures.remove(subject);
     }

@@ -309,3 +309,62 @@ fn concurrent_adds_through_separate_handles_leave_a_consistent_directory() {
         .unwrap();
     assert_eq!(integrity, "ok");
 }
+
+#[test]
+fn simultaneous_wrong_passwords_never_get_past_the_limit() {
+    let temp = tempfile::tempdir().unwrap();
+    let (data, _) = server(temp.path(), |c| {
+        c.rate_limit.max_failures_per_user = 3;
+        c.rate_limit.max_failures_per_address = 100;
+    });
+    data.add_user("carol", None, None, "right").unwrap();
+    let data = Arc::new(data);
+    let start = Arc::new(std::sync::Barrier::new(12));
+    let outcomes: Vec<ServerError> = (0..12)
+        .map(|_| {
+            let (data, start) = (Arc::clone(&data), Arc::clone(&start));
+            std::thread::spawn(move || {
+                start.wait();
+                data.authenticate("carol", "wrong", HOME).unwrap_err()
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .collect();
+    // Only as many attempts as the limit got to have their password checked.
+    let checked = outcomes.iter().filter(|e| matches!(e, ServerError::LogonFailed)).count();
+    let refused =
+        outcomes.iter().filter(|e| matches!(e, ServerError::TooManyAttempts { .. })).count();
+    assert_eq!((checked, refused), (3, 9), "{outcomes:?}");
+    // A right password is refused too until the window passes.
+    assert!(matches!(
+        data.authenticate("carol", "right", AWAY).unwrap_err(),
+        ServerError::TooManyAttempts { .. }
+    ));
+}
+
+#[test]
+fn a_successful_logon_takes_back_its_own_count_against_the_address() {
+    let temp = tempfile::tempdir().unwrap();
+    let (data, _) = server(temp.path(), |c| {
+        c.rate_limit.max_failures_per_user = 100;
+        c.rate_limit.max_failures_per_address = 3;
+    });
+    data.add_user("dave", None, None, "right").unwrap();
+    // Any number of good logons from one address never block it.
+    for _ in 0..10 {
+        data.authenticate("dave", "right", HOME).unwrap();
+    }
+    // Failures still count: the third blocks the address.
+    for _ in 0..3 {
+        assert!(matches!(
+            data.authenticate("dave", "wrong", HOME).unwrap_err(),
+            ServerError::LogonFailed
+        ));
+    }
+    assert!(matches!(
+        data.authenticate("dave", "right", HOME).unwrap_err(),
+        ServerError::TooManyAttempts { .. }
+    ));
+}
