@@ -83,35 +83,6 @@ fn plain_sort(order: &SortOrderSet) -> bool {
         })
 }
 
-/// Property IDs a restriction reads, and whether it looks into recipients or attachments.
-fn restriction_ids(r: &Restriction, ids: &mut BTreeSet<u16>) -> bool {
-    match r {
-        Restriction::And(children) | Restriction::Or(children) => {
-            children.iter().fold(false, |sub, c| restriction_ids(c, ids) | sub)
-        }
-        Restriction::Not(inner) | Restriction::Count { restriction: inner, .. } => {
-            restriction_ids(inner, ids)
-        }
-        Restriction::Content { tag, .. }
-        | Restriction::Property { tag, .. }
-        | Restriction::Bitmask { tag, .. }
-        | Restriction::Size { tag, .. }
-        | Restriction::Exist { tag } => {
-            ids.insert(tag.id());
-            false
-        }
-        Restriction::CompareProps { tag1, tag2, .. } => {
-            ids.insert(tag1.id());
-            ids.insert(tag2.id());
-            false
-        }
-        Restriction::SubObject { .. } => true,
-        Restriction::Comment { restriction, .. } => {
-            restriction.as_deref().is_some_and(|inner| restriction_ids(inner, ids))
-        }
-    }
-}
-
 struct Candidate {
     id: i64,
     bag: PropertyBag,
@@ -188,7 +159,7 @@ impl ContentsTable {
             return self.sql_view(conn, order, None);
         }
         let mut ids = BTreeSet::new();
-        let needs_sub_objects = restriction.is_some_and(|r| restriction_ids(r, &mut ids));
+        let needs_sub_objects = restriction.is_some_and(|r| r.collect_property_ids(&mut ids));
         ids.extend(order.sorts.iter().map(|s| s.tag.id()));
         let computed = ids.iter().any(|&id| tags::is_computed(PropTag::new(id, PropType::Null)));
         let mut rows = self.load_candidates(conn, &ids, needs_sub_objects)?;

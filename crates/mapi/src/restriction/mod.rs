@@ -113,6 +113,37 @@ impl RestrictType {
 }
 
 impl Restriction {
+    /// Adds the ID of every property the restriction reads to `ids`; returns whether it looks
+    /// into recipients or attachments (a `SubObject` term). Every term is visited, so `ids` is
+    /// complete either way. Backends use it to load only what evaluating needs.
+    pub fn collect_property_ids(&self, ids: &mut std::collections::BTreeSet<u16>) -> bool {
+        match self {
+            Restriction::And(children) | Restriction::Or(children) => {
+                children.iter().fold(false, |sub, c| c.collect_property_ids(ids) | sub)
+            }
+            Restriction::Not(inner) | Restriction::Count { restriction: inner, .. } => {
+                inner.collect_property_ids(ids)
+            }
+            Restriction::Content { tag, .. }
+            | Restriction::Property { tag, .. }
+            | Restriction::Bitmask { tag, .. }
+            | Restriction::Size { tag, .. }
+            | Restriction::Exist { tag } => {
+                ids.insert(tag.id());
+                false
+            }
+            Restriction::CompareProps { tag1, tag2, .. } => {
+                ids.insert(tag1.id());
+                ids.insert(tag2.id());
+                false
+            }
+            Restriction::SubObject { .. } => true,
+            Restriction::Comment { restriction, .. } => {
+                restriction.as_deref().is_some_and(|inner| inner.collect_property_ids(ids))
+            }
+        }
+    }
+
     /// The `RestrictType` of this restriction.
     pub fn restrict_type(&self) -> RestrictType {
         match self {

@@ -33,40 +33,6 @@ struct State {
     full: bool,
 }
 
-/// IDs of every property a restriction reads; `false` if it looks into sub-objects.
-fn restriction_ids(r: &Restriction, ids: &mut BTreeSet<u16>) -> bool {
-    match r {
-        Restriction::And(terms) | Restriction::Or(terms) => {
-            // Every term is visited, so `ids` is complete even after a sub-object term.
-            let mut plain = true;
-            for term in terms {
-                plain &= restriction_ids(term, ids);
-            }
-            plain
-        }
-        Restriction::Not(inner) | Restriction::Count { restriction: inner, .. } => {
-            restriction_ids(inner, ids)
-        }
-        Restriction::Comment { restriction, .. } => {
-            restriction.as_deref().is_none_or(|inner| restriction_ids(inner, ids))
-        }
-        Restriction::Content { tag, .. }
-        | Restriction::Property { tag, .. }
-        | Restriction::Bitmask { tag, .. }
-        | Restriction::Size { tag, .. }
-        | Restriction::Exist { tag } => {
-            ids.insert(tag.id());
-            true
-        }
-        Restriction::CompareProps { tag1, tag2, .. } => {
-            ids.insert(tag1.id());
-            ids.insert(tag2.id());
-            true
-        }
-        Restriction::SubObject { .. } => false,
-    }
-}
-
 impl PstContentsTable {
     pub(crate) fn new(
         shared: Arc<Shared>,
@@ -124,7 +90,7 @@ impl Table for PstContentsTable {
 
     fn restrict(&self, restriction: Option<&Restriction>) -> MapiResult<()> {
         let mut ids = BTreeSet::new();
-        let plain = restriction.is_none_or(|r| restriction_ids(r, &mut ids));
+        let plain = restriction.is_none_or(|r| !r.collect_property_ids(&mut ids));
         let mut state = self.lock()?;
         let columns = state.view.columns()?;
         let needs_messages = restriction.is_some() && !(plain && ids.is_subset(&self.row_ids));
